@@ -1,0 +1,46 @@
+package grammar
+
+import "github.com/alecthomas/participle/v2/lexer"
+
+// NeedsMore reports whether src is an unfinished input that the next line should continue: a
+// bracket, brace, parenthesis, "[[" or "<|" is open, a string or comment is open, or the last
+// token is an infix or prefix operator. It is decided from the tokens, never from parser errors,
+// and serves both the terminal (Enter continues) and scripts (where one input ends).
+// Input that is malformed in any other way is complete: the parser will report it.
+func NeedsMore(src string) bool {
+	sc := newScanner("", src, 1)
+	depth := 0
+	var last lexer.Token
+	for {
+		t, err := sc.next()
+		if err != nil {
+			return err.Incomplete()
+		}
+		if t.Type == lexer.EOF {
+			break
+		}
+		last = t
+		if t.Type != tokPunct {
+			continue
+		}
+		switch t.Value {
+		case "[", "{", "(", "<|":
+			depth++
+		case "[[":
+			depth += 2
+		case "]", "}", ")", "|>":
+			depth--
+		}
+	}
+	if depth > 0 {
+		return true
+	}
+	return last.Type == tokPunct && depth == 0 && trailingNeedsMore[last.Value]
+}
+
+// Blank reports whether src holds no input at all: only white space and comments.
+func Blank(src string) bool {
+	sc := newScanner("", src, 1)
+	t, err := sc.next()
+	return err == nil && t.Type == lexer.EOF
+}
