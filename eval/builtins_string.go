@@ -1,0 +1,3 @@
+package eval
+
+var stringBuiltins = []*Builtin{}

@@ -1,0 +1,421 @@
+package eval
+
+import (
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/socketrepl/socketrepl/grammar"
+)
+
+// Lower turns a syntax tree into an (unevaluated) expression.
+func (s *Session) Lower(n *grammar.Node) Expr {
+	if n == nil {
+		return SymNull
+	}
+	switch n.Kind {
+	case grammar.Symbol:
+		return s.Intern(n.Text)
+	case grammar.Integer:
+		if v, err := strconv.ParseInt(n.Text, 10, 64); err == nil {
+			return Int(v)
+		}
+		v, ok := new(big.Int).SetString(n.Text, 10)
+		if !ok {
+			return SymFailed
+		}
+		return BigOrInt(v)
+	case grammar.Real:
+		return parseReal(n.Text)
+	case grammar.String:
+		return String(n.Text)
+	}
+	args := make([]Expr, len(n.Args))
+	for i, a := range n.Args {
+		args[i] = s.Lower(a)
+	}
+	return &Normal{Head: s.Lower(n.Head), Args: args}
+}
+
+// parseReal reads 1.5, .5, 3., 1.5*^3 and -2.5 (precision marks were dropped by the lexer).
+func parseReal(text string) Expr {
+	t := strings.Replace(text, "*^", "e", 1)
+	if i := strings.IndexByte(t, '`'); i >= 0 {
+		t = t[:i]
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		// out of range: ParseFloat gives ±Inf with an error; Wolfram would give a big real
+		return Real(v)
+	}
+	return Real(v)
+}
+
+// Eval evaluates e to its value under the session's definitions.
+func (s *Session) Eval(e Expr) Expr {
+	switch x := e.(type) {
+	case *Symbol:
+		if x.own != nil {
+			if literal(x.own) {
+				return x.own
+			}
+			return s.evalOwn(x)
+		}
+		return x
+	case *Normal:
+		if x.inert {
+			return x
+		}
+		return s.evalNormal(x)
+	}
+	return e
+}
+
+func (s *Session) evalOwn(x *Symbol) Expr {
+	s.enter()
+	defer s.leave()
+	return s.Eval(x.own)
+}
+
+// enter counts one level of evaluation depth and checks for Ctrl-C.
+func (s *Session) enter() {
+	s.depth++
+	if s.depth > RecursionLimit {
+		s.depth = 0
+		s.Message("$RecursionLimit", "reclim", Int(RecursionLimit))
+		panic(abortSignal{})
+	}
+	if s.interrupted.Load() {
+		panic(abortSignal{})
+	}
+}
+
+func (s *Session) leave() { s.depth-- }
+
+func (s *Session) evalNormal(n *Normal) Expr {
+	s.enter()
+	defer s.leave()
+
+	head := s.Eval(n.Head)
+	var sym *Symbol
+	var attrs Attr
+	if hs, ok := head.(*Symbol); ok {
+		sym, attrs = hs, hs.attrs
+	}
+	args := n.Args
+	changed := head != n.Head
+	if attrs&HoldAllComplete == 0 {
+		for i, a := range n.Args {
+			if (i == 0 && attrs&HoldFirst != 0) || (i > 0 && attrs&HoldRest != 0) {
+				// Evaluate[x] in a held position is evaluated all the same
+				if an, ok := a.(*Normal); ok && an.Head == symEvaluate && len(an.Args) == 1 {
+					if !changed {
+						args, changed = append([]Expr(nil), n.Args...), true
+					}
+					args[i] = s.Eval(an.Args[0])
+				}
+				continue
+			}
+			if an, ok := a.(*Normal); ok && an.Head == SymUnevaluated && len(an.Args) == 1 {
+				if !changed {
+					args, changed = append([]Expr(nil), n.Args...), true
+				}
+				args[i] = an.Args[0]
+				continue
+			}
+			v := s.Eval(a)
+			if v != a {
+				if !changed {
+					args, changed = append([]Expr(nil), n.Args...), true
+				}
+				args[i] = v
+			}
+		}
+		if attrs&SequenceHold == 0 {
+			if spliced, ok := spliceSequences(args); ok {
+				args, changed = spliced, true
+			}
+		}
+	}
+	if attrs&Flat != 0 {
+		if flat, ok := flatten(head, args); ok {
+			args, changed = flat, true
+		}
+	}
+	if attrs&Orderless != 0 && !sortedCanonically(args) {
+		if !changed {
+			args, changed = append([]Expr(nil), args...), true
+		}
+		sortCanonical(args)
+	}
+	expr := n
+	if changed {
+		expr = &Normal{Head: head, Args: args}
+	}
+	if attrs&Listable != 0 {
+		if r, ok := s.thread(expr); ok {
+			return r
+		}
+	}
+	if sym != nil {
+		if sym.down != nil {
+			if r, ok := s.applyDefinitions(sym.down, expr); ok {
+				return r
+			}
+		}
+		if b := sym.builtin; b != nil && b.Fn != nil {
+			if r := s.callBuiltin(b, expr); r != nil {
+				return r
+			}
+		}
+		if sym == SymList && !expr.inert {
+			expr.inert = allLiteral(expr.Args)
+		}
+		if sym.down == nil && sym.builtin == nil && !sym.system && len(expr.Args) > 0 {
+			s.hintUnknown(sym)
+		}
+		return expr
+	}
+	return s.applyCompoundHead(head, expr)
+}
+
+var symEvaluate = sys("Evaluate")
+
+// applyCompoundHead evaluates h[args] where h is not a symbol: a pure function, an association
+// lookup, SubValues f[a][b], or an object's property (SocketObject[…]["Name"]).
+func (s *Session) applyCompoundHead(head Expr, expr *Normal) Expr {
+	switch h := head.(type) {
+	case *Normal:
+		if h.Head == SymFunction {
+			return s.applyFunction(h, expr.Args)
+		}
+		if inner := innermostSymbol(h); inner != nil {
+			if inner.sub != nil {
+				if r, ok := s.applyDefinitions(inner.sub, expr); ok {
+					return r
+				}
+			}
+			if b := inner.builtin; b != nil && b.Sub != nil && h.Head == inner {
+				if r := b.Sub(s, h, expr.Args); r != nil {
+					return r
+				}
+			}
+		}
+	case *Assoc:
+		if len(expr.Args) == 1 {
+			if v, ok := h.Get(expr.Args[0]); ok {
+				return v
+			}
+			return NewNormal(SymMissing, String("KeyAbsent"), expr.Args[0])
+		}
+	}
+	return expr
+}
+
+// innermostSymbol gives f for f[a][b][c].
+func innermostSymbol(e Expr) *Symbol {
+	for {
+		switch x := e.(type) {
+		case *Symbol:
+			return x
+		case *Normal:
+			e = x.Head
+		default:
+			return nil
+		}
+	}
+}
+
+func allLiteral(args []Expr) bool {
+	for _, a := range args {
+		if !literal(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// spliceSequences flattens Sequence[…] arguments into the argument list.
+func spliceSequences(args []Expr) ([]Expr, bool) {
+	found := false
+	for _, a := range args {
+		if HasHead(a, SymSequence) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return nil, false
+	}
+	out := make([]Expr, 0, len(args)+4)
+	for _, a := range args {
+		if n, ok := a.(*Normal); ok && n.Head == SymSequence {
+			out = append(out, n.Args...)
+		} else {
+			out = append(out, a)
+		}
+	}
+	return out, true
+}
+
+// flatten splices nested calls of a Flat head: f[a, f[b, c]] is f[a, b, c].
+func flatten(head Expr, args []Expr) ([]Expr, bool) {
+	found := false
+	for _, a := range args {
+		if n, ok := a.(*Normal); ok && n.Head == head {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return nil, false
+	}
+	var out []Expr
+	var walk func([]Expr)
+	walk = func(as []Expr) {
+		for _, a := range as {
+			if n, ok := a.(*Normal); ok && n.Head == head {
+				walk(n.Args)
+			} else {
+				out = append(out, a)
+			}
+		}
+	}
+	walk(args)
+	return out, true
+}
+
+// thread applies a Listable function element by element: {1, 2} + 1 is {2, 3}.
+func (s *Session) thread(n *Normal) (Expr, bool) {
+	length := -1
+	for _, a := range n.Args {
+		if l, ok := a.(*Normal); ok && l.Head == SymList {
+			if length >= 0 && len(l.Args) != length {
+				s.Message("Thread", "tdlen", n)
+				return nil, false
+			}
+			length = len(l.Args)
+		}
+	}
+	if length < 0 {
+		return nil, false
+	}
+	out := make([]Expr, length)
+	for i := range out {
+		args := make([]Expr, len(n.Args))
+		for j, a := range n.Args {
+			if l, ok := a.(*Normal); ok && l.Head == SymList {
+				args[j] = l.Args[i]
+			} else {
+				args[j] = a
+			}
+		}
+		out[i] = s.Eval(&Normal{Head: n.Head, Args: args})
+	}
+	return List(out...), true
+}
+
+// applyFunction applies a pure function: Function[body] with slots, Function[x, body] or
+// Function[{x, y}, body].
+func (s *Session) applyFunction(f *Normal, args []Expr) Expr {
+	switch len(f.Args) {
+	case 1:
+		body := substituteSlots(f.Args[0], args)
+		return s.Eval(body)
+	case 2, 3:
+		var params []Expr
+		if l, ok := f.Args[0].(*Normal); ok && l.Head == SymList {
+			params = l.Args
+		} else {
+			params = []Expr{f.Args[0]}
+		}
+		var b bindings
+		for i, p := range params {
+			ps, ok := p.(*Symbol)
+			if !ok {
+				continue
+			}
+			if i < len(args) {
+				b = append(b, binding{ps, args[i]})
+			}
+		}
+		if len(args) < len(params) {
+			s.Message("Function", "fpct", f)
+			return NewNormal(f, args...)
+		}
+		return s.Eval(b.substitute(f.Args[1]))
+	}
+	return NewNormal(f, args...)
+}
+
+// substituteSlots replaces #n, ## and #name in a pure function's body, leaving nested pure
+// functions alone (their slots are their own).
+func substituteSlots(body Expr, args []Expr) Expr {
+	n, ok := body.(*Normal)
+	if !ok {
+		return body
+	}
+	switch n.Head {
+	case SymSlot:
+		if len(n.Args) == 1 {
+			switch k := n.Args[0].(type) {
+			case Int:
+				if k >= 1 && int(k) <= len(args) {
+					return args[k-1]
+				}
+				if k == 0 {
+					return SymFunction
+				}
+			case String:
+				if len(args) > 0 {
+					if a, ok := args[0].(*Assoc); ok {
+						if v, ok := a.Get(k); ok {
+							return v
+						}
+						return NewNormal(SymMissing, String("KeyAbsent"), k)
+					}
+				}
+			}
+		}
+		return n
+	case SymSlotSequence:
+		start := 1
+		if len(n.Args) == 1 {
+			if k, ok := n.Args[0].(Int); ok {
+				start = int(k)
+			}
+		}
+		if start-1 <= len(args) && start >= 1 {
+			return NewNormal(SymSequence, args[start-1:]...)
+		}
+		return n
+	case SymFunction:
+		return n
+	}
+	var out []Expr
+	h := substituteSlots(n.Head, args)
+	for i, a := range n.Args {
+		v := substituteSlots(a, args)
+		if v != a && out == nil {
+			out = append([]Expr(nil), n.Args...)
+		}
+		if out != nil {
+			out[i] = v
+		}
+	}
+	if out == nil && h == n.Head {
+		return n
+	}
+	if out == nil {
+		out = n.Args
+	}
+	return &Normal{Head: h, Args: out}
+}
+
+// Apply evaluates f[args...].
+func (s *Session) Apply(f Expr, args ...Expr) Expr {
+	return s.Eval(&Normal{Head: f, Args: args})
+}
+
+// TrueQ reports whether e is the symbol True.
+func TrueQ(e Expr) bool { return e == SymTrue }

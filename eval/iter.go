@@ -1,0 +1,257 @@
+package eval
+
+// Iterators, as Table, Do, Sum and the list functions read them: {n}, {i, n}, {i, a, b},
+// {i, a, b, step}, {i, {v1, v2, …}}. The variable is given each value in turn as Block does
+// (its previous value is restored afterwards), which costs one store per pass.
+
+type iterator struct {
+	sym *Symbol // nil for {n}
+	// either a list of values, or a numeric range
+	values       []Expr
+	start, step  Expr
+	count        int
+	intStart     int64
+	intStep      int64
+	isInt        bool
+}
+
+// iter reads an iterator specification; a malformed one gets fn::iterb or fn::itform.
+func (s *Session) iter(fn string, spec Expr, pos int) (*iterator, bool) {
+	l, ok := spec.(*Normal)
+	if !ok || l.Head != SymList || len(l.Args) == 0 || len(l.Args) > 4 {
+		if ok || spec != nil {
+			// Do[expr, n] is Do[expr, {n}]
+			if n := s.Eval(spec); isNumber(n) {
+				return s.iterRange(fn, spec, nil, Int(1), n, Int(1))
+			}
+		}
+		s.Message(fn, "itform", spec, Int(pos))
+		return nil, false
+	}
+	if len(l.Args) == 1 {
+		return s.iterRange(fn, spec, nil, Int(1), s.Eval(l.Args[0]), Int(1))
+	}
+	sym, ok := l.Args[0].(*Symbol)
+	if !ok || sym.system {
+		s.Message(fn, "itform", spec, Int(pos))
+		return nil, false
+	}
+	if len(l.Args) == 2 {
+		v := s.Eval(l.Args[1])
+		if vl, ok := v.(*Normal); ok && vl.Head == SymList {
+			return &iterator{sym: sym, values: vl.Args, count: len(vl.Args)}, true
+		}
+		return s.iterRange(fn, spec, sym, Int(1), v, Int(1))
+	}
+	step := Expr(Int(1))
+	if len(l.Args) == 4 {
+		step = s.Eval(l.Args[3])
+	}
+	return s.iterRange(fn, spec, sym, s.Eval(l.Args[1]), s.Eval(l.Args[2]), step)
+}
+
+// maxIterations bounds one iterator, so that Table[0, {10^15}] is refused, not attempted.
+const maxIterations = 1 << 31
+
+func (s *Session) iterRange(fn string, spec Expr, sym *Symbol, a, b, d Expr) (*iterator, bool) {
+	if !isNumber(a) || !isNumber(b) || !isNumber(d) || isZero(d) {
+		s.Message(fn, "iterb", spec)
+		return nil, false
+	}
+	// count = floor((b - a) / d) + 1
+	q, _ := ToFloat(addNum(b, negNum(a)))
+	df, _ := ToFloat(d)
+	n := q/df + 1
+	if n < 0 {
+		n = 0
+	}
+	if n > maxIterations {
+		s.Message(fn, "iterb", spec)
+		return nil, false
+	}
+	it := &iterator{sym: sym, start: a, step: d}
+	if ai, ok := a.(Int); ok {
+		if di, ok := d.(Int); ok {
+			if bi, ok := b.(Int); ok {
+				it.isInt, it.intStart, it.intStep = true, int64(ai), int64(di)
+				c := (int64(bi)-int64(ai))/int64(di) + 1
+				if c < 0 {
+					c = 0
+				}
+				it.count = int(c)
+				return it, true
+			}
+		}
+	}
+	// exact or real bounds: count with the values themselves, so 0.1 steps do not drift
+	count := int(n + 1e-9)
+	if _, real := b.(Real); !real {
+		if _, real := a.(Real); !real {
+			if _, real := d.(Real); !real {
+				count = 0
+				v := a
+				for ; ; count++ {
+					if (cmpNum(d, Int(0)) > 0 && cmpNum(v, b) > 0) || (cmpNum(d, Int(0)) < 0 && cmpNum(v, b) < 0) {
+						break
+					}
+					v = addNum(v, d)
+				}
+			}
+		}
+	}
+	it.count = count
+	return it, true
+}
+
+// value gives the k-th value (from 0).
+func (it *iterator) value(k int) Expr {
+	switch {
+	case it.values != nil:
+		return it.values[k]
+	case it.isInt:
+		return Int(it.intStart + int64(k)*it.intStep)
+	}
+	return addNum(it.start, mulNum(Int(k), it.step))
+}
+
+// each runs body for every combination of the iterators' values, outermost first, with the
+// variables bound; Table collects, Do discards. The variables' old values come back at the end.
+func (s *Session) each(fn string, specs []Expr, body func()) bool {
+	its := make([]*iterator, 0, len(specs))
+	type saved struct {
+		sym *Symbol
+		own Expr
+	}
+	var restore []saved
+	defer func() {
+		for i := len(restore) - 1; i >= 0; i-- {
+			restore[i].sym.own = restore[i].own
+		}
+	}()
+	var run func(level int) bool
+	run = func(level int) bool {
+		if level == len(specs) {
+			body()
+			return true
+		}
+		// inner iterators are read with the outer variables bound: Table[x, {i, 3}, {j, i}]
+		it, ok := s.iter(fn, specs[level], level+2)
+		if !ok {
+			return false
+		}
+		if it.sym != nil {
+			restore = append(restore, saved{it.sym, it.sym.own})
+		}
+		its = append(its, it)
+		for k := 0; k < it.count; k++ {
+			if it.sym != nil {
+				it.sym.own = it.value(k)
+			}
+			if !run(level + 1) {
+				return false
+			}
+		}
+		return true
+	}
+	return run(0)
+}
+
+func fnTable(s *Session, c *Normal) Expr {
+	if len(c.Args) == 1 {
+		return nil
+	}
+	body := c.Args[0]
+	if len(c.Args) == 2 {
+		// one iterator: the common case, without the nesting machinery
+		var out []Expr
+		ok := s.each("Table", c.Args[1:], func() {
+			out = append(out, s.Eval(body))
+			s.checkAbort()
+		})
+		if !ok {
+			return nil
+		}
+		if out == nil {
+			out = []Expr{}
+		}
+		l := List(out...)
+		l.inert = allLiteral(out)
+		return l
+	}
+	var build func(level int) (Expr, bool)
+	build = func(level int) (Expr, bool) {
+		if level == len(c.Args) {
+			return s.Eval(body), true
+		}
+		var out []Expr
+		ok := s.each("Table", c.Args[level:level+1], func() {
+			v, ok := build(level + 1)
+			if !ok {
+				panic(abortSignal{})
+			}
+			out = append(out, v)
+		})
+		if out == nil {
+			out = []Expr{}
+		}
+		return List(out...), ok
+	}
+	v, ok := build(1)
+	if !ok {
+		return nil
+	}
+	return v
+}
+
+func fnDo(s *Session, c *Normal) Expr {
+	body := c.Args[0]
+	pass := func() { s.Eval(body) }
+	if mentions(body, symContinue) {
+		// Continue[] ends one pass; only bodies that mention it pay for catching it
+		pass = func() { s.evalCatchingContinue(body) }
+	}
+	var ret Expr
+	ok := true
+	ret = s.loop(func() bool {
+		ok = s.each("Do", c.Args[1:], func() {
+			pass()
+			s.checkAbort()
+		})
+		return false
+	})
+	if !ok {
+		return nil
+	}
+	return orNull(ret)
+}
+
+var symContinue = sys("Continue")
+
+func (s *Session) evalCatchingContinue(e Expr) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(continueSignal); !ok {
+				panic(r)
+			}
+		}
+	}()
+	s.Eval(e)
+}
+
+// mentions reports whether sym occurs anywhere in e.
+func mentions(e Expr, sym *Symbol) bool {
+	switch x := e.(type) {
+	case *Symbol:
+		return x == sym
+	case *Normal:
+		if mentions(x.Head, sym) {
+			return true
+		}
+		for _, a := range x.Args {
+			if mentions(a, sym) {
+				return true
+			}
+		}
+	}
+	return false
+}
