@@ -1,0 +1,103 @@
+// Command socketrepl is a terminal REPL for experimenting with sockets in the Wolfram
+// Language's own words. main only parses flags and wires the packages; the loop is repl.go.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+)
+
+// Exit statuses, as the README documents them.
+const (
+	exitOK          = 0
+	exitSyntax      = 1   // a script had a syntax error
+	exitUsage       = 2   // a bad flag or an unreadable file
+	exitInterrupted = 130 // Ctrl-C stopped a script
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usageText = `usage: socketrepl [flags] [FILE.wl ...]
+
+With no FILE and a terminal on stdin and stdout: an interactive session (In[n]:= prompts,
+history, Ctrl-C aborts the running input, Ctrl-D or Quit[] leaves).
+With FILEs, or a script on stdin: evaluate each complete input in turn and print the
+results that are not Null, Print output and messages.
+
+flags:
+`
+
+// options are the parsed command line.
+type options struct {
+	code       string
+	hasCode    bool
+	transcript bool
+	history    string
+	noHistory  bool
+	debug      bool
+	files      []string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, int, bool) {
+	o := &options{}
+	fs := flag.NewFlagSet("socketrepl", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Func("e", "evaluate `code` and print its result", func(v string) error {
+		o.code, o.hasCode = v, true
+		return nil
+	})
+	fs.BoolVar(&o.transcript, "transcript", false, "print what an interactive session would show: In[n]:= input, Out[n]= result (the golden format)")
+	fs.StringVar(&o.history, "history", "", "keep the terminal history in `PATH`")
+	fs.BoolVar(&o.noHistory, "no-history", false, "keep no terminal history")
+	fs.BoolVar(&o.debug, "debug", false, "add Go stack traces to Internal::panic messages")
+	help := fs.Bool("help", false, "print this help and exit")
+	version := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), exitStatusText)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, exitOK, true
+		}
+		return nil, exitUsage, true
+	}
+	if *help {
+		fs.SetOutput(os.Stdout)
+		fs.Usage()
+		return nil, exitOK, true
+	}
+	if *version {
+		fmt.Fprintln(os.Stdout, "socketrepl", versionString())
+		return nil, exitOK, true
+	}
+	o.files = fs.Args()
+	return o, 0, false
+}
+
+const exitStatusText = `
+exit status: 0 when the input ran to its end (messages are ordinary output); n after Exit[n];
+1 when a script had a syntax error; 2 for a bad flag or an unreadable file; 130 after Ctrl-C
+in a script.
+`
+
+func versionString() string {
+	v := "(devel)"
+	goVersion := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		goVersion = " " + bi.GoVersion
+	}
+	return strings.TrimSpace(v + goVersion)
+}

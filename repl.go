@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/socketrepl/socketrepl/eval"
+	"github.com/socketrepl/socketrepl/grammar"
+)
+
+// clock is the session clock; the golden tests fix it so that dates in transcripts are stable.
+var clock = time.Now
+
+// errInterrupt is Ctrl-C at a prompt: the partial input is thrown away.
+var errInterrupt = errors.New("interrupt")
+
+// lineSource gives lines of input: readline on a terminal, a plain reader otherwise.
+type lineSource interface {
+	// Next returns the next line without its line ending; io.EOF at the end, errInterrupt
+	// when Ctrl-C was pressed at the prompt.
+	Next(prompt string) (string, error)
+	// Save records a complete input in the history (a no-op without one).
+	Save(input string)
+	Close()
+}
+
+// run is the whole program, callable in-process by tests: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, code, done := parseFlags(args, stderr)
+	if done {
+		return code
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
+
+	r := &repl{out: stdout, sigs: sigs, ctx: ctx}
+	r.sess = eval.NewSession(stdout)
+	r.sess.Now = clock
+	r.sess.Debug = o.debug
+	r.evalCh = make(chan job)
+	go r.evaluator()
+	defer close(r.evalCh)
+
+	switch {
+	case o.hasCode:
+		r.showOut = o.transcript
+		r.echo = o.transcript
+		return r.loop(newPipeLines(strings.NewReader(o.code)), "-e")
+	case len(o.files) > 0:
+		status := exitOK
+		for _, name := range o.files {
+			f, err := os.Open(name)
+			if err != nil {
+				fmt.Fprintf(stderr, "socketrepl: %v\n", err)
+				return exitUsage
+			}
+			r.showOut, r.echo = o.transcript, o.transcript
+			status = r.loop(newPipeLines(f), name)
+			f.Close()
+			if status != exitOK && status != exitSyntax {
+				return status
+			}
+		}
+		return status
+	case !o.transcript && isTerminal(stdin) && isTerminal(stdout):
+		src, err := newTTYLines(o)
+		if err != nil {
+			fmt.Fprintf(stderr, "socketrepl: %v\n", err)
+			return exitUsage
+		}
+		defer src.Close()
+		r.interactive, r.showOut = true, true
+		r.out = src.Stdout()
+		r.sess.SetOutput(r.out)
+		return r.loop(src, "In")
+	default:
+		r.showOut, r.echo = o.transcript, o.transcript
+		return r.loop(newPipeLines(stdin), "stdin")
+	}
+}
+
+type repl struct {
+	ctx         context.Context
+	sess        *eval.Session
+	out         io.Writer
+	sigs        chan os.Signal
+	evalCh      chan job
+	interactive bool // a terminal: Ctrl-C aborts the input and the session goes on
+	showOut     bool // print In/Out numbering (terminal, transcript); else bare results
+	echo        bool // print In[n]:= and the input (transcript)
+}
+
+// job is one input handed to the evaluator goroutine.
+type job struct {
+	ctx   context.Context
+	node  *grammar.Node
+	src   string
+	reply chan eval.Result
+}
+
+// evaluator is the one goroutine that evaluates: only it touches the session's state.
+func (r *repl) evaluator() {
+	for j := range r.evalCh {
+		j.reply <- r.sess.Run(j.ctx, j.node, j.src)
+	}
+}
+
+// loop reads complete inputs and evaluates them until the input ends, Quit[] is called, or
+// Ctrl-C stops a script. It returns the exit status.
+func (r *repl) loop(src lineSource, name string) int {
+	status := exitOK
+	for {
+		prompt := fmt.Sprintf("In[%d]:= ", r.sess.Line())
+		input, firstLine, err := r.readInput(src, prompt)
+		switch {
+		case errors.Is(err, errInterrupt):
+			if !r.interactive {
+				return exitInterrupted
+			}
+			continue
+		case err == io.EOF && grammar.Blank(input):
+			return status
+		case err != nil && err != io.EOF:
+			fmt.Fprintf(r.out, "socketrepl: %v\n", err)
+			return exitUsage
+		}
+		if grammar.Blank(input) {
+			continue
+		}
+		src.Save(input)
+		if r.echo {
+			r.printEcho(prompt, input)
+		}
+		place := name
+		if r.interactive {
+			place = fmt.Sprintf("In[%d]", r.sess.Line())
+		}
+		node, perr := grammar.ParseChunk(name, firstLine, input)
+		if perr != nil {
+			var se *grammar.SyntaxError
+			if errors.As(perr, &se) {
+				fmt.Fprintln(r.out, se.Render(place))
+			} else {
+				fmt.Fprintln(r.out, "Syntax::sntx:", perr)
+			}
+			if !r.interactive {
+				status = exitSyntax
+			}
+			if err == io.EOF {
+				return status
+			}
+			continue
+		}
+		res, interrupted := r.evaluate(node, input)
+		if res.Exit {
+			return res.Code
+		}
+		if res.Print() {
+			if r.showOut {
+				fmt.Fprintf(r.out, "Out[%d]= %s\n", res.Line, eval.OutputForm(res.Value))
+			} else {
+				fmt.Fprintln(r.out, eval.OutputForm(res.Value))
+			}
+		}
+		if interrupted && !r.interactive {
+			return exitInterrupted
+		}
+		if err == io.EOF {
+			return status
+		}
+	}
+}
+
+// readInput reads lines until they form a complete input (grammar.NeedsMore decides), and
+// returns it with the number of its first line in the file.
+func (r *repl) readInput(src lineSource, prompt string) (string, int, error) {
+	var b strings.Builder
+	first := 0
+	cont := strings.Repeat(" ", len(prompt))
+	p := prompt
+	for {
+		line, err := src.Next(p)
+		if err != nil {
+			if errors.Is(err, errInterrupt) {
+				return "", 0, err
+			}
+			return b.String(), first, err
+		}
+		if first == 0 {
+			first = 1
+			if numbered, ok := src.(interface{ LineNumber() int }); ok {
+				first = numbered.LineNumber()
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+		if grammar.Blank(b.String()) {
+			// skip blank lines and lone comments before an input
+			if !grammar.NeedsMore(b.String()) {
+				b.Reset()
+				first = 0
+			}
+			continue
+		}
+		if !grammar.NeedsMore(b.String()) {
+			return b.String(), first, nil
+		}
+		p = cont
+	}
+}
+
+// printEcho prints In[n]:= and the input, continuation lines indented under the first.
+func (r *repl) printEcho(prompt, input string) {
+	cont := strings.Repeat(" ", len(prompt))
+	lines := strings.Split(input, "\n")
+	fmt.Fprintln(r.out, prompt+lines[0])
+	for _, l := range lines[1:] {
+		fmt.Fprintln(r.out, cont+l)
+	}
+}
+
+// evaluate hands the input to the evaluator goroutine and waits, turning Ctrl-C (SIGINT)
+// into an abort of this input only. It reports whether Ctrl-C was pressed.
+func (r *repl) evaluate(node *grammar.Node, src string) (eval.Result, bool) {
+	// a Ctrl-C that arrived between inputs must not abort this one
+	for len(r.sigs) > 0 {
+		<-r.sigs
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	reply := make(chan eval.Result, 1)
+	r.evalCh <- job{ctx: ctx, node: node, src: src, reply: reply}
+	interrupted := false
+	for {
+		select {
+		case res := <-reply:
+			return res, interrupted
+		case <-r.sigs:
+			interrupted = true
+			cancel()
+		}
+	}
+}
+
+// pipeLines reads lines from a script or pipe: no prompt, no line-length cap, CRLF accepted,
+// and never readline (which would run the completer on tabs and record piped lines as history).
+type pipeLines struct {
+	r    *bufio.Reader
+	line int // the number of the line last read
+}
+
+func newPipeLines(r io.Reader) *pipeLines { return &pipeLines{r: bufio.NewReaderSize(r, 64*1024)} }
+
+func (p *pipeLines) Next(string) (string, error) {
+	line, err := p.r.ReadString('\n')
+	if err != nil && (err != io.EOF || line == "") {
+		return "", err
+	}
+	p.line++
+	line = strings.TrimSuffix(line, "\n")
+	line = strings.TrimSuffix(line, "\r")
+	return line, nil
+}
+
+// LineNumber is the number of the line last read, for error positions in files.
+func (p *pipeLines) LineNumber() int { return p.line }
+
+func (p *pipeLines) Save(string) {}
+func (p *pipeLines) Close()      {}
+
+// variablePart matches what differs from run to run in a transcript: socket UUIDs.
+var variablePart = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// maskTranscript replaces the parts of a transcript that vary between runs, so that golden
+// transcripts compare exactly. It is the one place where masking happens.
+func maskTranscript(s string) string {
+	return variablePart.ReplaceAllString(s, "UUID")
+}
