@@ -161,6 +161,10 @@ func (r *repl) loop(src lineSource, name string) int {
 			continue
 		}
 		res, interrupted := r.evaluate(node, input)
+		if interrupted && r.interactive {
+			// the terminal echoed ^C where the cursor was
+			fmt.Fprintln(r.out)
+		}
 		if res.Exit {
 			return res.Code
 		}

@@ -65,11 +65,20 @@ func parse(name, src string) (*Node, *SyntaxError) {
 	return n, nil
 }
 
-// checkNesting refuses input nested deeper than maxDepth before the parser recurses into it.
+// maxTokens bounds the tokens in one input: participle keeps every token in memory and gives
+// up on longer sequences anyway, so a runaway line is refused early with a clear message.
+const maxTokens = 500000
+
+// checkNesting refuses input nested deeper than maxDepth, or longer than maxTokens tokens,
+// before the parser recurses into it.
 func checkNesting(name string, src string) *SyntaxError {
 	sc := newScanner(name, src, 1)
-	depth := 0
+	depth, count := 0, 0
 	for {
+		if count++; count > maxTokens {
+			return &SyntaxError{Pos: sc.pos(), Tag: "sntx", Src: src,
+				Msg: fmt.Sprintf("the input is too long to parse (more than %d tokens in one expression)", maxTokens)}
+		}
 		t, err := sc.next()
 		if err != nil {
 			return err

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts in scripts/")
+
+func TestMain(m *testing.M) {
+	// dates in transcripts come from this clock
+	clock = func() time.Time { return time.Date(2026, 11, 25, 15, 4, 5, 0, time.UTC) }
+	os.Exit(m.Run())
+}
+
+// runMain runs the program in-process with the given standard input and returns its output
+// (stdout and stderr together, in order) and exit status.
+func runMain(t *testing.T, stdin string, args ...string) (string, int) {
+	t.Helper()
+	var out bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &out)
+	return out.String(), code
+}
+
+// TestGolden runs every scripts/NAME.wl with --transcript, through the same code path as the
+// binary, and compares the output with scripts/NAME.golden. -update rewrites the goldens:
+// review every rewrite before committing it.
+func TestGolden(t *testing.T) {
+	scripts, err := filepath.Glob("scripts/*.wl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scripts) == 0 {
+		t.Fatal("no scripts in scripts/")
+	}
+	for _, script := range scripts {
+		name := strings.TrimSuffix(filepath.Base(script), ".wl")
+		t.Run(name, func(t *testing.T) {
+			got, code := runMain(t, "", "--transcript", script)
+			got = maskTranscript(got)
+			golden := strings.TrimSuffix(script, ".wl") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -run Golden -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from %s (exit %d):\n%s\nrun: go test -run TestGolden/%s -update, and review the diff",
+					script, golden, code, lineDiff(string(want), got), name)
+			}
+		})
+	}
+}
+
+// lineDiff shows the first lines where two texts differ.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			b.WriteString("line " + itoa(i+1) + ":\n- " + wl + "\n+ " + gl + "\n")
+			if shown++; shown == 5 {
+				break
+			}
+		}
+	}
+	return b.String()
+}
+
+func itoa(n int) string {
+	return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n))
+}
+
+func fmtInt(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var d []byte
+	for ; n > 0; n /= 10 {
+		d = append([]byte{byte('0' + n%10)}, d...)
+	}
+	return string(d)
+}
+
+func TestScriptMode(t *testing.T) {
+	cases := []struct {
+		name, stdin, want string
+		args               []string
+		code               int
+	}{
+		{"results not Null, not silenced", "1 + 1\nx = 5;\nPrint[x]\nf[y_] := y\n", "2\n5\n", nil, 0},
+		{"CRLF lines", "1 + 1\r\n{1,\r\n 2}\r\n", "2\n{1, 2}\n", nil, 0},
+		{"syntax error: message, next input runs, status 1", "f[1 +]\n3\n", "Syntax::sntxf: \"f[1 +\" cannot be followed by \"]\" at stdin:1:6.\nf[1 +]\n     ^\n3\n", nil, 1},
+		{"unclosed string at end of file", "1\n\"abc\n", "1\nSyntax::sntxi: the string is not closed at stdin:2:1.\n\"abc\n^\n", nil, 1},
+		{"Exit[n]", "Print[1]\nExit[7]\nPrint[2]\n", "1\n", nil, 7},
+		{"Quit[]", "Quit[]\n1\n", "", nil, 0},
+		{"-e", "", "4\n", []string{"-e", "2 + 2"}, 0},
+		{"-e with several inputs", "", "1\n2\n", []string{"-e", "1\n2"}, 0},
+		{"transcript", "{1,\n2}\nx = 1;\n", "In[1]:= {1,\n        2}\nOut[1]= {1, 2}\nIn[2]:= x = 1;\n", []string{"--transcript"}, 0},
+		{"comments and blank lines are not inputs", "(* a comment *)\n\n1\n(* two\n lines *)\n2\n", "1\n2\n", nil, 0},
+		{"NUL byte", "1\x00\n2\n", "Syntax::sntx: a NUL byte is not allowed in input at stdin:1:2.\n1\x00\n ^\n2\n", nil, 1},
+		{"invalid UTF-8 in a string", "\"a\xffb\"\n3\n", "Syntax::sntx: the input is not valid UTF-8 (byte 0xff) at stdin:1:3.\n\"a\xffb\"\n  ^\n3\n", nil, 1},
+		{"bad flag", "", "", []string{"--no-such-flag"}, 2},
+		{"unreadable file", "", "socketrepl: open /no/such/file.wl: no such file or directory\n", []string{"/no/such/file.wl"}, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, code := runMain(t, c.stdin, c.args...)
+			if c.name == "bad flag" {
+				got = "" // the usage text is flag's own
+			}
+			if got != c.want || code != c.code {
+				t.Errorf("got %q (status %d), want %q (status %d)", got, code, c.want, c.code)
+			}
+		})
+	}
+}
+
+// A 10 MB line is read whole (no line-length cap) and evaluated.
+func TestLongLine(t *testing.T) {
+	payload := strings.Repeat("a", 10<<20)
+	got, code := runMain(t, "StringLength[\""+payload+"\"]\n")
+	if code != 0 || got != "10485760\n" {
+		t.Errorf("got %.100q (status %d)", got, code)
+	}
+	// and a 10 MB line that does not parse gets a message with a short excerpt
+	got, code = runMain(t, "f["+strings.Repeat("1 ", 5<<20)+"+]\n")
+	if code != 1 || !strings.HasPrefix(got, "Syntax::sntx: the input is too long to parse") || len(got) > 2000 {
+		t.Errorf("got %.300q… (%d bytes, status %d)", got, len(got), code)
+	}
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// needPeer skips a test whose real peer (a program) is missing, or fails it under CI=true,
+// where .ci/run has installed every peer.
+func needPeer(t *testing.T, program, why string) string {
+	t.Helper()
+	path, err := exec.LookPath(program)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing (%s); .ci/run installs it", program, why)
+		}
+		t.Skipf("%s is not installed (%s)", program, why)
+	}
+	return path
+}
+
+// buildBinary builds socketrepl once per test into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "socketrepl")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// tmuxSession drives the binary in a real terminal through tmux.
+type tmuxSession struct {
+	t      *testing.T
+	tmux   string
+	socket string
+	name   string
+}
+
+func startTmux(t *testing.T, tmux, socket, name string, env []string, command string) *tmuxSession {
+	t.Helper()
+	args := []string{"-S", socket, "new-session", "-d", "-s", name, "-x", "100", "-y", "30"}
+	for _, e := range env {
+		args = append(args, "-e", e)
+	}
+	args = append(args, command)
+	if out, err := exec.Command(tmux, args...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	s := &tmuxSession{t: t, tmux: tmux, socket: socket, name: name}
+	t.Cleanup(func() { exec.Command(tmux, "-S", socket, "kill-session", "-t", name).Run() })
+	return s
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	args := append([]string{"-S", s.socket, "send-keys", "-t", s.name}, keys...)
+	if out, err := exec.Command(s.tmux, args...).CombinedOutput(); err != nil {
+		s.t.Fatalf("tmux send-keys %q: %v\n%s", keys, err, out)
+	}
+}
+
+func (s *tmuxSession) screen() string {
+	out, _ := exec.Command(s.tmux, "-S", s.socket, "capture-pane", "-p", "-t", s.name).Output()
+	return string(out)
+}
+
+// waitFor waits (at most 15 s) until the screen shows text.
+func (s *tmuxSession) waitFor(text string) {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(s.screen(), text) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("the screen never showed %q; it shows:\n%s", text, s.screen())
+}
+
+func TestTerminal(t *testing.T) {
+	tmux := needPeer(t, "tmux", "it drives the interactive terminal")
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	socket := filepath.Join(dir, "tmux.sock")
+	state := filepath.Join(dir, "state")
+	env := []string{"XDG_STATE_HOME=" + state, "HOME=" + dir, "TERM=xterm"}
+
+	s := startTmux(t, tmux, socket, "first", env, bin)
+	s.waitFor("In[1]:=")
+	s.keys("1 + 1", "Enter")
+	s.waitFor("Out[1]= 2")
+
+	// a multi-line input: Enter continues while the bracket is open
+	s.keys("f[1,", "Enter")
+	s.waitFor("In[2]:= f[1,\n")
+	s.keys("2]", "Enter")
+	s.waitFor("Out[2]= f[1, 2]")
+
+	// Ctrl-C aborts a Pause and the session goes on
+	s.keys("Pause[60]", "Enter")
+	time.Sleep(300 * time.Millisecond)
+	s.keys("C-c")
+	s.waitFor("Out[3]= $Aborted")
+	s.keys("n = 0; While[True, n++]", "Enter")
+	time.Sleep(300 * time.Millisecond)
+	s.keys("C-c")
+	s.waitFor("Out[4]= $Aborted")
+	s.keys("n > 0", "Enter")
+	s.waitFor("Out[5]= True")
+
+	// Ctrl-C at the prompt throws the partial input away
+	s.keys("partial", "C-c")
+	s.waitFor("In[6]:=")
+	s.keys("ToUpperCase[\"abc\"]", "Enter")
+	s.waitFor("Out[6]= ABC")
+	s.keys("C-d")
+	time.Sleep(300 * time.Millisecond)
+
+	hist, err := os.ReadFile(filepath.Join(state, "socketrepl", "history"))
+	if err != nil {
+		t.Fatalf("no history file: %v", err)
+	}
+	if info, _ := os.Stat(filepath.Join(state, "socketrepl", "history")); info.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode %v, want 0600", info.Mode().Perm())
+	}
+	if !strings.Contains(string(hist), "f[1, 2]\n") || strings.Contains(string(hist), "partial") {
+		t.Errorf("history should hold each complete input as one entry, and no abandoned one:\n%s", hist)
+	}
+
+	// a new session recalls the previous session's inputs with Up
+	s2 := startTmux(t, tmux, socket, "second", env, bin)
+	s2.waitFor("In[1]:=")
+	s2.keys("Up")
+	s2.waitFor("In[1]:= ToUpperCase[\"abc\"]")
+	s2.keys("Up", "Enter")
+	s2.waitFor("Out[1]= False")
+	s2.keys("Quit[]", "Enter")
+}
