@@ -459,8 +459,9 @@ func Order(a, b Expr) int {
 	ra, rb := rank(a), rank(b)
 	// x and x^2 and 2 x sort by their base, as Wolfram writes x + x^2 + y
 	if ra == 4 || rb == 4 {
-		ka, kb := sortBase(a), sortBase(b)
-		if ka != a || kb != b {
+		ka, changedA := sortBase(a)
+		kb, changedB := sortBase(b)
+		if changedA || changedB {
 			if c := Order(ka, kb); c != 0 {
 				return c
 			}
@@ -510,17 +511,20 @@ func Order(a, b Expr) int {
 	return 0
 }
 
-// sortBase is the part of a term that orders it: x for 2 x and for x^2.
-func sortBase(e Expr) Expr {
+// sortBase is the part of a term that orders it: x for 2 x and for x^2. It reports whether
+// that differs from the term itself.
+func sortBase(e Expr) (Expr, bool) {
 	if n, ok := e.(*Normal); ok && len(n.Args) == 2 {
 		if n.Head == SymTimes && isNumber(n.Args[0]) {
-			return sortBase(n.Args[1])
+			b, _ := sortBase(n.Args[1])
+			return b, true
 		}
 		if n.Head == SymPower {
-			return sortBase(n.Args[0])
+			b, _ := sortBase(n.Args[0])
+			return b, true
 		}
 	}
-	return e
+	return e, false
 }
 
 func compareSeq(a, b []Expr) int {

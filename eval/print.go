@@ -136,6 +136,19 @@ func (p *printer) expr(e Expr, ctx int) {
 	}
 }
 
+// prefixed writes a prefix operator and its operand, with a space between them when the two
+// would otherwise run together into another token (- --x is not ---x).
+func (p *printer) prefixed(op string, render func(*printer)) {
+	sub := &printer{form: p.form, depth: p.depth}
+	render(sub)
+	text := sub.b.String()
+	p.w(op)
+	if text != "" && strings.ContainsRune("+-!=;", rune(text[0])) {
+		p.w(" ")
+	}
+	p.w(text)
+}
+
 func (p *printer) paren(need bool, body func()) {
 	if need {
 		p.w("(")
@@ -184,34 +197,34 @@ var infixForms = map[*Symbol]struct {
 	prec  int
 	right bool
 }{
-	SymRule:         {" -> ", precRule, true},
-	SymRuleDelayed:  {" :> ", precRule, true},
-	SymSet:          {" = ", precSet, true},
-	SymSetDelayed:   {" := ", precSet, true},
-	sys("UpSet"):    {" ^= ", precSet, true},
-	sys("AddTo"):    {" += ", precAddTo, true},
-	sys("SubtractFrom"): {" -= ", precAddTo, true},
-	sys("TimesBy"):  {" *= ", precAddTo, true},
-	sys("DivideBy"): {" /= ", precAddTo, true},
-	sys("ReplaceAll"): {" /. ", precReplace, false},
+	SymRule:                {" -> ", precRule, true},
+	SymRuleDelayed:         {" :> ", precRule, true},
+	SymSet:                 {" = ", precSet, true},
+	SymSetDelayed:          {" := ", precSet, true},
+	sys("UpSet"):           {" ^= ", precSet, true},
+	sys("AddTo"):           {" += ", precAddTo, true},
+	sys("SubtractFrom"):    {" -= ", precAddTo, true},
+	sys("TimesBy"):         {" *= ", precAddTo, true},
+	sys("DivideBy"):        {" /= ", precAddTo, true},
+	sys("ReplaceAll"):      {" /. ", precReplace, false},
 	sys("ReplaceRepeated"): {" //. ", precReplace, false},
-	SymCondition:    {" /; ", precCond, false},
-	SymAlternatives: {" | ", precAlt, false},
-	SymOr:           {" || ", precOr, false},
-	SymAnd:          {" && ", precAnd, false},
-	SymEqual:        {" == ", precCompare, false},
-	sys("Unequal"):  {" != ", precCompare, false},
-	sys("Less"):     {" < ", precCompare, false},
-	sys("Greater"):  {" > ", precCompare, false},
-	sys("LessEqual"): {" <= ", precCompare, false},
-	sys("GreaterEqual"): {" >= ", precCompare, false},
-	sys("SameQ"):    {" === ", precCompare, false},
-	sys("UnsameQ"):  {" =!= ", precCompare, false},
-	SymSpan:         {" ;; ", precSpan, false},
-	SymStringJoin:   {" <> ", precJoin, false},
-	sys("Map"):      {" /@ ", precMap, true},
-	sys("Apply"):    {" @@ ", precMap, true},
-	SymPatternTest:  {"?", precTest, false},
+	SymCondition:           {" /; ", precCond, false},
+	SymAlternatives:        {" | ", precAlt, false},
+	SymOr:                  {" || ", precOr, false},
+	SymAnd:                 {" && ", precAnd, false},
+	SymEqual:               {" == ", precCompare, false},
+	sys("Unequal"):         {" != ", precCompare, false},
+	sys("Less"):            {" < ", precCompare, false},
+	sys("Greater"):         {" > ", precCompare, false},
+	sys("LessEqual"):       {" <= ", precCompare, false},
+	sys("GreaterEqual"):    {" >= ", precCompare, false},
+	sys("SameQ"):           {" === ", precCompare, false},
+	sys("UnsameQ"):         {" =!= ", precCompare, false},
+	SymSpan:                {" ;; ", precSpan, false},
+	SymStringJoin:          {" <> ", precJoin, false},
+	sys("Map"):             {" /@ ", precMap, true},
+	sys("Apply"):           {" @@ ", precMap, true},
+	SymPatternTest:         {"?", precTest, false},
 }
 
 var postfixForms = map[*Symbol]struct {
@@ -450,8 +463,7 @@ func (p *printer) normal(n *Normal, ctx int) {
 	}
 	if f, ok := prefixForms[head]; ok && len(args) == 1 {
 		p.paren(f.prec < ctx, func() {
-			p.w(f.op)
-			p.expr(args[0], f.prec)
+			p.prefixed(f.op, func(q *printer) { q.expr(args[0], f.prec) })
 		})
 		return
 	}
@@ -590,21 +602,25 @@ func (p *printer) times(args []Expr, ctx int) {
 		prec = precMinus
 	}
 	p.paren(prec < ctx || minus && ctx > precPlus && ctx != precTimes, func() {
-		if minus {
-			p.w("-")
-		}
-		if len(num) == 0 {
-			p.w("1")
-		}
-		for i, a := range num {
-			if i > 0 {
-				p.w(sep)
+		product := func(q *printer) {
+			if len(num) == 0 {
+				q.w("1")
 			}
-			p.expr(a, precTimes+1)
+			for i, a := range num {
+				if i > 0 {
+					q.w(sep)
+				}
+				q.expr(a, precTimes+1)
+			}
+			for _, d := range den {
+				q.w("/")
+				q.expr(d, precTimes+1)
+			}
 		}
-		for _, d := range den {
-			p.w("/")
-			p.expr(d, precTimes+1)
+		if minus {
+			p.prefixed("-", product)
+		} else {
+			product(p)
 		}
 	})
 }

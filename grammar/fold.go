@@ -308,8 +308,12 @@ func (f *folder) primary(p *pPrimary) *Node {
 func (f *folder) integer(text string, pos Position) *Node {
 	if b, digits, ok := strings.Cut(text, "^^"); ok {
 		base, err := strconv.Atoi(b)
+		if err != nil || base < 2 || base > 36 {
+			f.fail(pos, "the number "+strconv.Quote(text)+" has a base outside 2 to 36")
+			return Int("0")
+		}
 		v, okv := new(big.Int).SetString(strings.ToLower(digits), base)
-		if err != nil || base < 2 || base > 36 || !okv {
+		if !okv {
 			f.fail(pos, "the number "+strconv.Quote(text)+" is not valid in its base")
 			return Int("0")
 		}

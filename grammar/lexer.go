@@ -14,15 +14,15 @@ import (
 // comments nest, names carry contexts (ZeroMQLink`ZMQSocketWriteMessage) and patterns (x_Integer)
 // are single tokens; participle receives these types through lexerDef.Symbols.
 const (
-	tokIdent lexer.TokenType = iota + 1 // x, $Failed, ZeroMQLink`ZMQSocketWriteMessage
-	tokMsgName                          // General::argx, f::"tag"
-	tokBlank                            // x_, x__Integer, _, ___, x_.
-	tokString                           // "text" (value already unescaped)
-	tokInt                              // 123, 16^^ff, 2*^3
-	tokReal                             // 1.5, .5, 1.5*^3, 2.`
-	tokSlot                             // #, #2, #name, ##, ##2
-	tokOut                              // %, %%, %7
-	tokPunct                            // operators and brackets
+	tokIdent   lexer.TokenType = iota + 1 // x, $Failed, ZeroMQLink`ZMQSocketWriteMessage
+	tokMsgName                            // General::argx, f::"tag"
+	tokBlank                              // x_, x__Integer, _, ___, x_.
+	tokString                             // "text" (value already unescaped)
+	tokInt                                // 123, 16^^ff, 2*^3
+	tokReal                               // 1.5, .5, 1.5*^3, 2.`
+	tokSlot                               // #, #2, #name, ##, ##2
+	tokOut                                // %, %%, %7
+	tokPunct                              // operators and brackets
 )
 
 var symbols = map[string]lexer.TokenType{

@@ -37,10 +37,10 @@ type Node struct {
 }
 
 // Sym, Int, Str and Apply build nodes; the parser and tests use them.
-func Sym(name string) *Node      { return &Node{Kind: Symbol, Text: name} }
-func Int(digits string) *Node    { return &Node{Kind: Integer, Text: digits} }
-func Str(value string) *Node     { return &Node{Kind: String, Text: value} }
-func RealNum(text string) *Node  { return &Node{Kind: Real, Text: text} }
+func Sym(name string) *Node     { return &Node{Kind: Symbol, Text: name} }
+func Int(digits string) *Node   { return &Node{Kind: Integer, Text: digits} }
+func Str(value string) *Node    { return &Node{Kind: String, Text: value} }
+func RealNum(text string) *Node { return &Node{Kind: Real, Text: text} }
 func Apply(head string, args ...*Node) *Node {
 	return &Node{Kind: Call, Head: Sym(head), Args: args}
 }
