@@ -70,8 +70,6 @@ var mathBuiltins = []*Builtin{
 	{Name: "SeedRandom", Usage: "SeedRandom[n] makes the random functions repeatable.", Min: 0, Max: 1, Fn: fnSeedRandom},
 }
 
-
-
 // numericValue gives the float value of numbers and constants (Pi, E).
 func numericValue(e Expr) (float64, bool) {
 	if f, ok := ToFloat(e); ok {

@@ -7,12 +7,12 @@ package eval
 type iterator struct {
 	sym *Symbol // nil for {n}
 	// either a list of values, or a numeric range
-	values       []Expr
-	start, step  Expr
-	count        int
-	intStart     int64
-	intStep      int64
-	isInt        bool
+	values      []Expr
+	start, step Expr
+	count       int
+	intStart    int64
+	intStep     int64
+	isInt       bool
 }
 
 // iter reads an iterator specification; a malformed one gets fn::iterb or fn::itform.

@@ -68,12 +68,12 @@ var generalMessages = map[string]string{
 // messageTexts are the texts particular to one symbol, "Sym::tag" -> template, filled from the
 // builtin tables at start-up.
 var messageTexts = map[string]string{
-	"Power::infy":     "Infinite expression `1` encountered.",
-	"Throw::nocatch":  "Uncaught `1` returned to top level.",
-	"Thread::tdlen":   "Objects of unequal length in `1` cannot be combined.",
+	"Power::infy":        "Infinite expression `1` encountered.",
+	"Throw::nocatch":     "Uncaught `1` returned to top level.",
+	"Thread::tdlen":      "Objects of unequal length in `1` cannot be combined.",
 	"ToExpression::sntx": "Invalid syntax in or before `1`.",
-	"Set::setps":      "`1` in the part assignment is not a symbol.",
-	"Part::partw":     "Part `1` of `2` does not exist.",
+	"Set::setps":         "`1` in the part assignment is not a symbol.",
+	"Part::partw":        "Part `1` of `2` does not exist.",
 }
 
 // Message issues sym::tag with the template's `n` slots filled by args (in InputForm), and

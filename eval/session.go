@@ -26,9 +26,9 @@ type Session struct {
 	Now  func() time.Time
 	rand *rand.Rand
 
-	line   int    // the number of the next input: In[line]
-	ins    []Expr // In[n] (held) for n = 1..
-	outs   []Expr // Out[n]
+	line int    // the number of the next input: In[line]
+	ins  []Expr // In[n] (held) for n = 1..
+	outs []Expr // Out[n]
 
 	depth       int
 	interrupted atomic.Bool
