@@ -190,27 +190,24 @@ func (s *Session) hintUnknown(sym *Symbol) {
 }
 
 func nearestBuiltin(name string) string {
-	best, bestD := "", 3
+	best, bestD := "", 2
 	lower := strings.ToLower(name)
 	for n, sym := range systemSymbols {
 		if sym.builtin == nil || n == name {
 			continue
 		}
-		if d := editDistance(lower, strings.ToLower(n), bestD); d < bestD || d == bestD && d < 3 && n < best {
+		if d := editDistance(lower, strings.ToLower(n), bestD); d < bestD || d == bestD && (best == "" || n < best) {
 			best, bestD = n, d
 		}
-	}
-	if bestD > 2 {
-		return ""
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, giving up (returning limit) once
-// it must exceed limit.
+// editDistance is the Levenshtein distance between a and b, giving up (returning limit+1)
+// once it must exceed limit.
 func editDistance(a, b string, limit int) int {
 	if d := len(a) - len(b); d > limit || -d > limit {
-		return limit
+		return limit + 1
 	}
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
@@ -228,8 +225,8 @@ func editDistance(a, b string, limit int) int {
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			rowMin = min(rowMin, cur[j])
 		}
-		if rowMin >= limit {
-			return limit
+		if rowMin > limit {
+			return limit + 1
 		}
 		prev, cur = cur, prev
 	}

@@ -274,6 +274,16 @@ func (s *Session) matchRun(p Expr, run []Expr, b *bindings) bool {
 		return true
 	case SymOptional:
 		if len(run) == 0 {
+			// nothing to match: a named pattern takes the default
+			if inner, ok := pn.Args[0].(*Normal); ok && inner.Head == SymPattern && len(inner.Args) == 2 {
+				if name, ok := inner.Args[0].(*Symbol); ok {
+					def := Expr(SymNull)
+					if len(pn.Args) == 2 {
+						def = pn.Args[1]
+					}
+					*b = append(*b, binding{name, def})
+				}
+			}
 			return true
 		}
 		return s.match(pn.Args[0], run[0], b)
@@ -301,6 +311,33 @@ func hasPattern(e Expr) bool {
 		}
 	}
 	return false
+}
+
+// patternShape renames the pattern variables of e in order of appearance, so that f[x_, y_]
+// and f[a_, b_] have the same shape.
+func patternShape(e Expr) Expr {
+	names := map[*Symbol]Expr{}
+	var walk func(Expr) Expr
+	walk = func(e Expr) Expr {
+		n, ok := e.(*Normal)
+		if !ok {
+			return e
+		}
+		if n.Head == SymPattern && len(n.Args) == 2 {
+			if sym, ok := n.Args[0].(*Symbol); ok {
+				if _, seen := names[sym]; !seen {
+					names[sym] = Int(len(names) + 1)
+				}
+				return NewNormal(SymPattern, names[sym], walk(n.Args[1]))
+			}
+		}
+		args := make([]Expr, len(n.Args))
+		for i, a := range n.Args {
+			args[i] = walk(a)
+		}
+		return &Normal{Head: walk(n.Head), Args: args}
+	}
+	return walk(e)
 }
 
 // generality scores how general a pattern is, for ordering definitions most specific first:
@@ -375,8 +412,11 @@ func (rs *ruleSet) add(r rule) {
 		rs.exact[h] = append(rs.exact[h], r)
 		return
 	}
+	// f[y_] := … replaces f[x_] := …: pattern names do not make a definition different
+	key := patternShape(r.lhs)
 	for i, old := range rs.rules {
-		if SameQ(old.lhs, r.lhs) {
+		if SameQ(patternShape(old.lhs), key) {
+			r.generality = old.generality
 			rs.rules[i] = r
 			return
 		}

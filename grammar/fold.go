@@ -195,6 +195,11 @@ func combine(tok string, op infixOp, lhs, rhs *Node, pos Position) *Node {
 		rhs = &Node{Kind: Call, Head: Sym("Power"), Args: []*Node{rhs, Int("-1")}, Pos: rhs.Pos}
 	case "@@@":
 		return &Node{Kind: Call, Head: Sym("Apply"), Args: []*Node{lhs, rhs, Apply("List", Int("1"))}, Pos: pos}
+	case ":":
+		// x:p names a pattern; p:v (p itself a pattern) is Optional[p, v], a default value
+		if lhs.Kind != Symbol {
+			return &Node{Kind: Call, Head: Sym("Optional"), Args: []*Node{lhs, rhs}, Pos: pos}
+		}
 	}
 	switch op.assoc {
 	case flat:

@@ -1,0 +1,240 @@
+package eval
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCoreEvaluation(t *testing.T) {
+	checkEval(t, []evalCase{
+		// numbers: exact integers of any size, rationals stay exact
+		{"1 + 1", "2"},
+		{"2^100", "1267650600228229401496703205376"},
+		{"9223372036854775807 + 1", "9223372036854775808"},
+		{"(2^70 - 2^70 + 5) * 2", "10"},
+		{"1/2 + 1/3", "5/6"},
+		{"6/3", "2"},
+		{"1/2 + 0.5", "1."},
+		{"2 x + x", "3 x"},
+		{"x x^2", "x^3"},
+		{"a - a", "0"},
+		{"N[1/3]", "0.333333"},
+		{"InputForm[N[1/3]]", "0.3333333333333333"},
+		{"Mod[-7, 3]", "2"},
+		{"Quotient[7, 2]", "3"},
+		{"{Floor[-1/2], Ceiling[1/2], Round[5/2], Round[2.5], Round[3.5]}", "{-1, 1, 2, 2, 4}"},
+		{"{1, 2} + {10, 20}", "{11, 22}"},
+		{"{1, 2} + {1, 2, 3}", "Thread::tdlen: Objects of unequal length in {1, 2} + {1, 2, 3} cannot be combined.\n{1, 2} + {1, 2, 3}"},
+		{"1/0", "Power::infy: Infinite expression 1/0 encountered.\nComplexInfinity"},
+		{"2^(10^10)", "General::ovfl: Overflow occurred in computation.\n$Failed"},
+		// comparisons and logic
+		{"1 < 2 < 3", "True"},
+		{"1 == 1.", "True"},
+		{"a == a", "True"},
+		{"a == b", "a == b"},
+		{"\"a\" == \"b\"", "False"},
+		{"1 < x", "1 < x"},
+		{"True && False || True", "True"},
+		{"!True", "False"},
+		{"a === a", "True"},
+		{"1 === 1.", "False"},
+		// assignment
+		{"x = 5; x", "5"},
+		{"x = 5; x++; x", "6"},
+		{"x = 5; x += 2", "7"},
+		{"x = 5; {x++, ++x, x--, --x}", "{5, 7, 7, 5}"},
+		{"{a, b} = {1, 2}; a + b", "3"},
+		{"y++", "Increment::rvalue: y is not a variable with a value, so its value cannot be changed.\ny++"},
+		{"Plus = 1", "Set::wrsym: Symbol Plus is Protected.\n$Failed"},
+		{"Plus[a_, b_] := 0", "SetDelayed::write: Tag Plus in a_ + b_ is Protected.\n$Failed"},
+		{"x = {1, 2, 3}; x[[2]] = 10; x", "{1, 10, 3}"},
+		{"x = {1, 2, 3}; y = x; x[[1]] = 0; y", "{1, 2, 3}"},
+		{"x = {{1, 2}, {3, 4}}; x[[2, 1]] = 0; x", "{{1, 2}, {0, 4}}"},
+		{"x = {1, 2}; x[[5]] = 0", "Set::partw: Part 5 of {1, 2} does not exist.\n$Failed"},
+		{"a = <|\"k\" -> 1|>; a[\"k\"] = 2; a[\"new\"] = 3; a", "<|k -> 2, new -> 3|>"},
+		{"x = 1; x =.; x", "x"},
+		{"f::oops = \"bad `1`\"; Message[f::oops, 42]", "f::oops: bad 42\nNull"},
+		// definitions and patterns
+		{"f[x_] := x^2; f[3]", "9"},
+		{"f[0] = 1; f[n_] := n f[n - 1]; f[20]", "2432902008176640000"},
+		{"f[x_Integer] := \"int\"; f[x_] := \"other\"; {f[1], f[1.5], f[\"s\"]}", "{int, other, other}"},
+		{"f[x_] := \"general\"; f[1] = \"one\"; {f[1], f[2]}", "{one, general}"},
+		{"f[x_] := x /; x > 0; {f[1], f[-1]}", "{1, f[-1]}"},
+		{"f[x_ /; x > 0] := 1; f[x_] := 0; {f[5], f[-5]}", "{1, 0}"},
+		{"g[x__] := {x}; g[1, 2, 3]", "{1, 2, 3}"},
+		{"g[x___] := Length[{x}]; {g[], g[1, 2]}", "{0, 2}"},
+		{"h[a_, b_: 10] := a + b; {h[1], h[1, 2]}", "{11, 3}"},
+		{"f[x_?EvenQ] := \"even\"; {f[2], f[3]}", "{even, f[3]}"},
+		{"f[x_] := x; f[y_] := 2 y; f[3]", "6"},
+		{"f[x_][y_] := x + y; f[1][2]", "3"},
+		{"x /. x -> 3", "3"},
+		{"{1, 2, 3} /. 2 -> b", "{1, b, 3}"},
+		{"f[1, 2] /. f[a_, b_] :> a + b", "3"},
+		{"{1, 2, 3} /. x_Integer /; x > 1 :> x^2", "{1, 4, 9}"},
+		{"MatchQ[{1, 2}, {_, _}]", "True"},
+		{"Switch[3, 1, \"a\", _Integer, \"int\", _, \"any\"]", "int"},
+		// pure functions
+		{"(# + 1)&[2]", "3"},
+		{"#1 + #2 &[1, 2]", "3"},
+		{"{##} &[1, 2, 3]", "{1, 2, 3}"},
+		{"#name &[<|\"name\" -> \"x\"|>]", "x"},
+		{"Function[x, x^2][4]", "16"},
+		{"Function[{x, y}, x y][3, 4]", "12"},
+		{"f = #^2 &; f[5]", "25"},
+		// scoping
+		{"x = 1; Module[{x = 2}, x]; x", "1"},
+		{"Module[{x = 2}, x^2]", "4"},
+		{"x = 1; Block[{x = 5}, x + 1]", "6"},
+		{"x = 1; f[] := x; Block[{x = 5}, f[]]", "5"},
+		{"With[{a = 2}, a + a]", "4"},
+		{"Module[x, x]", "Module::lvlist: Local variable specification x is not a List.\nModule[x, x]"},
+		// control flow
+		{"If[1 < 2, \"yes\", \"no\"]", "yes"},
+		{"If[x, 1, 2]", "If[x, 1, 2]"},
+		{"If[x, 1, 2, 3]", "3"},
+		{"If[False, 1]", "Null"},
+		{"Which[False, 1, True, 2]", "2"},
+		{"n = 0; While[n < 5, n++]; n", "5"},
+		{"s = 0; Do[s += i, {i, 100}]; s", "5050"},
+		{"s = 0; Do[s += i, {i, 1, 10, 3}]; s", "22"},
+		{"s = 0; Do[s += i j, {i, 3}, {j, 2}]; s", "18"},
+		{"s = {}; Do[If[i == 3, Continue[]]; s = {s, i}, {i, 5}]; Flatten[s]", "{1, 2, 4, 5}"},
+		{"Do[If[i == 3, Break[]]; Print[i], {i, 5}]", "1\n2\nNull"},
+		{"For[i = 0, i < 3, i++, Print[i]]", "0\n1\n2\nNull"},
+		{"Do[If[i == 2, Return[i]], {i, 5}]", "2"},
+		{"f[x_] := (Return[x + 1]; 0); f[1]", "2"},
+		{"Catch[Do[If[i > 2, Throw[i]], {i, 10}]]", "3"},
+		{"Catch[Throw[1, \"a\"], \"a\"]", "1"},
+		{"Throw[1]", "Throw::nocatch: Uncaught Throw[1] returned to top level.\nHold[Throw[1]]"},
+		{"Break[]", "Break::nofwd: No enclosing For, While, or Do found for Break[].\nHold[Break[]]"},
+		{"Check[1/0, \"failed\"]", "Power::infy: Infinite expression 1/0 encountered.\nfailed"},
+		{"Check[1 + 1, \"failed\"]", "2"},
+		{"Quiet[1/0]", "ComplexInfinity"},
+		{"Table[i^2, {i, 5}]", "{1, 4, 9, 16, 25}"},
+		{"Table[0, {3}]", "{0, 0, 0}"},
+		{"Table[{i, j}, {i, 2}, {j, i}]", "{{{1, 1}}, {{2, 1}, {2, 2}}}"},
+		{"Table[i, {i, 0, 1, 1/4}]", "{0, 1/4, 1/2, 3/4, 1}"},
+		{"Table[x, {i, 10^20}]", "Table::iterb: Iterator {i, 10^20} does not have appropriate bounds.\nTable[x, {i, 10^20}]"},
+		{"Table[i, {i, a}]", "Table::iterb: Iterator {i, a} does not have appropriate bounds.\nTable[i, {i, a}]"},
+		{"TimeConstrained[While[True, 1], 0.2, \"late\"]", "late"},
+		{"TimeConstrained[1 + 1, 5]", "2"},
+		// holding and evaluation control
+		{"Hold[1 + 1]", "Hold[1 + 1]"},
+		{"HoldForm[1 + 1]", "1 + 1"},
+		{"ReleaseHold[Hold[1 + 1]]", "2"},
+		{"Head[{1}]", "List"},
+		{"Head[1/2]", "Rational"},
+		{"Attributes[Plus]", "{Flat, Listable, NumericFunction, OneIdentity, Orderless, Protected}"},
+		{"SetAttributes[f, Listable]; f[{1, 2}]", "{f[1], f[2]}"},
+		{"Sequence[1, 2]", "Sequence[1, 2]"},
+		{"f[Sequence[1, 2], 3]", "f[1, 2, 3]"},
+		// Print and Echo go to the same stream as results, in order
+		{"Print[\"a\", 1, {2}]; 3", "a1{2}\n3"},
+		{"Echo[5] + 1", ">> 5\n6"},
+		// unknown functions stay unevaluated; a near miss gets a hint once
+		{"foo[1]", "foo[1]"},
+		{"Mdoule[{}, 1]", "Mdoule::unknown: Mdoule is not a known function; did you mean Module?\nMdoule[{}, 1]"},
+	})
+}
+
+func TestArgumentCountMessages(t *testing.T) {
+	checkEval(t, []evalCase{
+		{"Head[]", "Head::argt: Head called with 0 arguments; 1 or 2 arguments are expected.\nHead[]"},
+		{"N[1, 2, 3]", "N::argt: N called with 3 arguments; 1 or 2 arguments are expected.\nN[1, 2, 3]"},
+		{"Power[1]", "Power::argr: Power called with 1 argument; 2 arguments are expected.\nPower[1]"},
+		{"Power[1, 2, 3]", "Power::argrx: Power called with 3 arguments; 2 arguments are expected.\nPower[1, 2, 3]"},
+		{"TrueQ[1, 2]", "TrueQ::argx: TrueQ called with 2 arguments; 1 argument is expected.\nTrueQ[1, 2]"},
+		{"If[1]", "If::argbu: If called with 1 argument; between 2 and 4 arguments are expected.\nIf[1]"},
+		{"Switch[1]", "Switch::argmu: Switch called with 1 argument; 3 or more arguments are expected.\nSwitch[1]"},
+		{"Switch[1, 2]", "Switch::argm: Switch called with 2 arguments; 3 or more arguments are expected.\nSwitch[1, 2]"},
+	})
+}
+
+func TestLimits(t *testing.T) {
+	// runaway recursion stops with a message and $Aborted, never a Go stack overflow
+	got := run(t, "f[x_] := f[x + 1]; f[1]")
+	if got != "$RecursionLimit::reclim: Recursion depth of 1024 exceeded.\n$Aborted" {
+		t.Errorf("got %q", got)
+	}
+	got = run(t, "g[x_] := 1 + g[x]; g[1]")
+	if !strings.HasSuffix(got, "$Aborted") {
+		t.Errorf("got %q", got)
+	}
+	// the session goes on after an abort
+	if got := run(t, "f[x_] := f[x + 1]; f[1]", "1 + 1"); !strings.HasSuffix(got, "\n2") {
+		t.Errorf("got %q", got)
+	}
+	// General::stop after three of the same message in one input
+	got = run(t, "Do[1/0, {5}]")
+	want := strings.Repeat("Power::infy: Infinite expression 1/0 encountered.\n", 3) +
+		"General::stop: Further output of Power::infy will be suppressed during this calculation.\nNull"
+	if got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// A Go panic anywhere in evaluation becomes Internal::panic with the input, and the session
+// goes on.
+func TestInternalPanic(t *testing.T) {
+	sym := sys("ZzPanicForTest")
+	sym.builtin = &Builtin{Name: "ZzPanicForTest", Min: 0, Max: -1, Fn: func(s *Session, c *Normal) Expr {
+		var m map[string]int
+		m["x"]++ // a nil map write: a real runtime panic
+		return nil
+	}}
+	defer func() { sym.builtin = nil }()
+	got := run(t, "1 + ZzPanicForTest[]", "2 + 2")
+	if !strings.HasPrefix(got, "Internal::panic: assignment to entry in nil map while evaluating 1 + ZzPanicForTest[]\n") || !strings.HasSuffix(got, "\n4") {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestOutAndIn(t *testing.T) {
+	if got := run(t, "1 + 1", "% + 1", "%% + %", "Out[1] + %1"); got != "4" {
+		t.Errorf("got %q", got)
+	}
+	if got := run(t, "x = 1", "x = 2", "In[1]; x"); got != "1" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestPrinting(t *testing.T) {
+	cases := []struct{ in, output, input string }{
+		{"\"a\\\"b\"", "a\"b", "\"a\\\"b\""},
+		{"1/2", "1/2", "1/2"},
+		{"-1/2", "-1/2", "-1/2"},
+		{"x^2", "x^2", "x^2"},
+		{"2 x", "2 x", "2*x"},
+		{"-x", "-x", "-x"},
+		{"a - b", "a - b", "a - b"},
+		{"a - 2 b", "a - 2 b", "a - 2*b"},
+		{"x/y", "x/y", "x/y"},
+		{"1/x^2", "1/x^2", "1/x^2"},
+		{"(a + b)^2", "(a + b)^2", "(a + b)^2"},
+		{"(-2)^x", "(-2)^x", "(-2)^x"},
+		{"3.", "3.", "3."},
+		{"1.5*^20", "1.5*^20", "1.5*^20"},
+		{"1/3.", "0.333333", "0.3333333333333333"},
+		{"a -> b", "a -> b", "a -> b"},
+		{"<|\"a\" -> 1, b :> 2|>", "<|a -> 1, b :> 2|>", "<|\"a\" -> 1, b :> 2|>"},
+		{"{1, {2, \"s\"}}", "{1, {2, s}}", "{1, {2, \"s\"}}"},
+		{"Hold[f[x_] := x^2]", "Hold[f[x_] := x^2]", "Hold[f[x_] := x^2]"},
+		{"Hold[#1 + 1 &]", "Hold[#1 + 1 &]", "Hold[#1 + 1 &]"},
+		{"Hold[a; b;]", "Hold[a; b;]", "Hold[a; b;]"},
+		{"Hold[x[[1, 2]]]", "Hold[x[[1, 2]]]", "Hold[x[[1, 2]]]"},
+		{"Hold[a < b <= c]", "Hold[a < b <= c]", "Hold[a < b <= c]"},
+		{"Hold[!a && (b || c)]", "Hold[!a && (b || c)]", "Hold[!a && (b || c)]"},
+		{"Hold[f /@ {1}]", "Hold[f /@ {1}]", "Hold[f /@ {1}]"},
+		{"Hold[%% + %3]", "Hold[%% + %3]", "Hold[%% + %3]"},
+		{"Hold[General::argx]", "Hold[General::argx]", "Hold[General::argx]"},
+		{"Hold[- --x]", "Hold[- --x]", "Hold[- --x]"},
+	}
+	for _, c := range cases {
+		if got := run(t, c.in); got != c.output {
+			t.Errorf("OutputForm of %s: got %q, want %q", c.in, got, c.output)
+		}
+		if got := run(t, "InputForm["+c.in+"]"); got != c.input {
+			t.Errorf("InputForm of %s: got %q, want %q", c.in, got, c.input)
+		}
+	}
+}
