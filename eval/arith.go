@@ -364,6 +364,13 @@ func fnPower(s *Session, c *Normal) Expr {
 }
 
 func (s *Session) numPower(base, exp Expr, c *Normal) Expr {
+	if b, ok := base.(Int); ok {
+		if e, ok := exp.(Int); ok && e > 0 && e < 64 {
+			if r, ok := intPow(int64(b), int64(e)); ok {
+				return Int(r)
+			}
+		}
+	}
 	_, br := base.(Real)
 	_, er := exp.(Real)
 	if br || er {
@@ -609,4 +616,17 @@ func equalValues(a, b Expr) (result, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// intPow is b^e for machine integers, reporting false on overflow.
+func intPow(b, e int64) (int64, bool) {
+	r := int64(1)
+	for i := int64(0); i < e; i++ {
+		hi, lo := bits.Mul64(uint64(abs64(r)), uint64(abs64(b)))
+		if hi != 0 || lo > math.MaxInt64 || b == math.MinInt64 {
+			return 0, false
+		}
+		r *= b
+	}
+	return r, true
 }

@@ -371,6 +371,16 @@ func fnPreDecrement(s *Session, c *Normal) Expr {
 }
 
 func fnAddTo(s *Session, c *Normal) Expr {
+	// x += n on a machine integer, the common loop counter, without the general machinery
+	if sym, ok := c.Args[0].(*Symbol); ok && !sym.system && sym.attrs&Protected == 0 {
+		if x, ok := sym.own.(Int); ok {
+			if d, ok := c.Args[1].(Int); ok {
+				v := addNum(x, d)
+				sym.own = v
+				return v
+			}
+		}
+	}
 	_, nv, ok := s.modify("AddTo", c.Args[0], func(v Expr) Expr { return s.plus2(v, c.Args[1]) })
 	if !ok {
 		return nil

@@ -19,6 +19,11 @@ type Builtin struct {
 	Min, Max int
 	// Options names the options the function takes, with their defaults.
 	Options []Option
+	// Transient promises that Fn keeps nothing of its call (neither c nor c.Args) beyond
+	// returning, and returns nil or a fresh value: the evaluator may then pass a scratch call.
+	// Arithmetic and comparisons are Transient; anything that may return its arguments in a
+	// new expression is not.
+	Transient bool
 	// Fn evaluates a call whose arguments are already evaluated (unless Attrs hold them). It
 	// returns the value, or nil to leave the call unevaluated.
 	Fn func(s *Session, c *Normal) Expr

@@ -73,8 +73,8 @@ var coreBuiltins = []*Builtin{
 	{Name: "Condition", Usage: "patt /; test matches when test is True.", Attrs: HoldAll, Min: 2, Max: 2},
 	{Name: "RuleDelayed", Usage: "lhs :> rhs is a rule whose right side is evaluated when used.", Attrs: HoldRest | SequenceHold, Min: 2, Max: 2},
 	{Name: "Rule", Usage: "lhs -> rhs is a rule.", Attrs: SequenceHold, Min: 2, Max: 2},
-	{Name: "SameQ", Usage: "a === b is True when a and b are identical.", Min: 0, Max: -1, Fn: fnSameQ},
-	{Name: "UnsameQ", Usage: "a =!= b is True when a and b are not identical.", Min: 0, Max: -1, Fn: fnUnsameQ},
+	{Name: "SameQ", Transient: true, Usage: "a === b is True when a and b are identical.", Min: 0, Max: -1, Fn: fnSameQ},
+	{Name: "UnsameQ", Transient: true, Usage: "a =!= b is True when a and b are not identical.", Min: 0, Max: -1, Fn: fnUnsameQ},
 }
 
 func fnClear(s *Session, c *Normal) Expr {
@@ -259,8 +259,10 @@ func (s *Session) loop(pass func() bool) (ret Expr) {
 }
 
 func (s *Session) loopSegment(pass func() bool) (done bool, ret Expr) {
+	depth := s.depth
 	defer func() {
 		if r := recover(); r != nil {
+			s.depth = depth
 			switch sig := r.(type) {
 			case continueSignal:
 				done, ret = false, nil
@@ -325,8 +327,10 @@ func fnReturn(s *Session, c *Normal) Expr {
 }
 
 func fnCatch(s *Session, c *Normal) (out Expr) {
+	depth := s.depth
 	defer func() {
 		if r := recover(); r != nil {
+			s.depth = depth
 			th, ok := r.(throwSignal)
 			if !ok {
 				panic(r)
@@ -496,9 +500,11 @@ func fnTimeConstrained(s *Session, c *Normal) (out Expr) {
 	stop := context.AfterFunc(ctx, s.Interrupt)
 	defer stop()
 	s.ctx = ctx
+	depth := s.depth
 	defer func() {
 		s.ctx = parent
 		if r := recover(); r != nil {
+			s.depth = depth
 			if _, ok := r.(abortSignal); ok && parent.Err() == nil && ctx.Err() == context.DeadlineExceeded {
 				s.interrupted.Store(false)
 				if len(c.Args) == 3 {

@@ -73,11 +73,14 @@ func (s *Session) Eval(e Expr) Expr {
 
 func (s *Session) evalOwn(x *Symbol) Expr {
 	s.enter()
-	defer s.leave()
-	return s.Eval(x.own)
+	v := s.Eval(x.own)
+	s.leave()
+	return v
 }
 
-// enter counts one level of evaluation depth and checks for Ctrl-C.
+// enter counts one level of evaluation depth and checks for Ctrl-C. Its partner leave is
+// called without defer, on the hot path; a signal unwinding through here leaves the count
+// high, and every place that recovers a signal puts the depth back as it was.
 func (s *Session) enter() {
 	s.depth++
 	if s.depth > RecursionLimit {
@@ -94,13 +97,23 @@ func (s *Session) leave() { s.depth-- }
 
 func (s *Session) evalNormal(n *Normal) Expr {
 	s.enter()
-	defer s.leave()
+	r := s.evalNormal1(n)
+	s.leave()
+	return r
+}
 
+func (s *Session) evalNormal1(n *Normal) Expr {
 	head := s.Eval(n.Head)
 	var sym *Symbol
 	var attrs Attr
 	if hs, ok := head.(*Symbol); ok {
 		sym, attrs = hs, hs.attrs
+	}
+	if sym != nil && attrs&(HoldAll|HoldAllComplete|Flat|Orderless|SequenceHold) == 0 && sym.down == nil &&
+		sym.builtin != nil && sym.builtin.Transient && len(n.Args) <= len(s.scratch[0].args) {
+		if r, ok := s.evalTransient(sym, n); ok {
+			return r
+		}
 	}
 	args := n.Args
 	changed := head != n.Head
@@ -180,6 +193,53 @@ func (s *Session) evalNormal(n *Normal) Expr {
 }
 
 var symEvaluate = sys("Evaluate")
+
+// scratchCall is a call evaluated in place, for builtins marked Transient: arithmetic and
+// comparisons, which keep nothing of their call, so Power[i, 2] in a loop allocates no call.
+type scratchCall struct {
+	n    Normal
+	args [4]Expr
+}
+
+// evalTransient evaluates the arguments into a scratch call and runs the builtin on it. It
+// gives up (ok false, having evaluated nothing twice) only before evaluating anything; when
+// the builtin leaves the call unevaluated, a real call is built from the scratch.
+func (s *Session) evalTransient(sym *Symbol, n *Normal) (Expr, bool) {
+	for _, a := range n.Args {
+		if an, ok := a.(*Normal); ok && (an.Head == SymUnevaluated || an.Head == symEvaluate) {
+			return nil, false
+		}
+	}
+	if s.depth >= len(s.scratch) {
+		return nil, false
+	}
+	sc := &s.scratch[s.depth]
+	args := sc.args[:len(n.Args)]
+	for i, a := range n.Args {
+		v := s.Eval(a)
+		if HasHead(v, SymSequence) || (sym.attrs&Listable != 0 && IsList(v)) {
+			// splicing and threading take the general path, from the values already computed
+			vals := append([]Expr(nil), args[:i]...)
+			vals = append(vals, v)
+			for _, b := range n.Args[i+1:] {
+				vals = append(vals, s.Eval(b))
+			}
+			clear(sc.args[:])
+			return s.evalNormal1(&Normal{Head: sym, Args: vals}), true
+		}
+		args[i] = v
+	}
+	sc.n.Head, sc.n.Args = sym, args
+	r := s.callBuiltin(sym.builtin, &sc.n)
+	if r == nil {
+		r = &Normal{Head: sym, Args: append([]Expr(nil), args...)}
+		if sym.down == nil && !sym.system {
+			s.hintUnknown(sym)
+		}
+	}
+	clear(sc.args[:])
+	return r, true
+}
 
 // applyCompoundHead evaluates h[args] where h is not a symbol: a pure function, an association
 // lookup, SubValues f[a][b], or an object's property (SocketObject[…]["Name"]).

@@ -162,21 +162,27 @@ func fnTable(s *Session, c *Normal) Expr {
 	}
 	body := c.Args[0]
 	if len(c.Args) == 2 {
-		// one iterator: the common case, without the nesting machinery
-		var out []Expr
-		ok := s.each("Table", c.Args[1:], func() {
-			out = append(out, s.Eval(body))
-			s.checkAbort()
-		})
+		// one iterator, the common case: the result is allocated once, at its final size
+		it, ok := s.iter("Table", c.Args[1], 2)
 		if !ok {
 			return nil
 		}
-		if out == nil {
-			out = []Expr{}
+		if it.sym != nil {
+			saved := it.sym.own
+			defer func() { it.sym.own = saved }()
 		}
-		l := List(out...)
-		l.inert = allLiteral(out)
-		return l
+		out := make([]Expr, it.count)
+		inert := true
+		for k := range out {
+			if it.sym != nil {
+				it.sym.own = it.value(k)
+			}
+			v := s.Eval(body)
+			out[k] = v
+			inert = inert && literal(v)
+			s.checkAbort()
+		}
+		return &Normal{Head: SymList, Args: out, inert: inert}
 	}
 	var build func(level int) (Expr, bool)
 	build = func(level int) (Expr, bool) {
@@ -228,8 +234,10 @@ func fnDo(s *Session, c *Normal) Expr {
 var symContinue = sys("Continue")
 
 func (s *Session) evalCatchingContinue(e Expr) {
+	depth := s.depth
 	defer func() {
 		if r := recover(); r != nil {
+			s.depth = depth
 			if _, ok := r.(continueSignal); !ok {
 				panic(r)
 			}

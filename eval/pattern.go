@@ -487,8 +487,10 @@ func (s *Session) evalRHS(rhs Expr) (v Expr) {
 	if literal(rhs) {
 		return rhs
 	}
+	depth := s.depth
 	defer func() {
 		if r := recover(); r != nil {
+			s.depth = depth
 			ret, ok := r.(returnSignal)
 			if !ok {
 				panic(r)

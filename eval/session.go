@@ -31,6 +31,7 @@ type Session struct {
 	outs []Expr // Out[n]
 
 	depth       int
+	scratch     [RecursionLimit + 2]scratchCall // one per depth, for Transient builtins
 	interrupted atomic.Bool
 	ctx         context.Context
 
