@@ -198,7 +198,8 @@ func nearestBuiltin(name string) string {
 	best, bestD := "", 2
 	lower := strings.ToLower(name)
 	for n, sym := range systemSymbols {
-		if sym.builtin == nil || n == name {
+		// a typo rarely changes the first letter: myFunction is not a misspelt Function
+		if sym.builtin == nil || n == name || !strings.EqualFold(n[:1], name[:1]) {
 			continue
 		}
 		if d := editDistance(lower, strings.ToLower(n), bestD); d < bestD || d == bestD && (best == "" || n < best) {

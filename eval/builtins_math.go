@@ -33,6 +33,7 @@ var mathBuiltins = []*Builtin{
 	{Name: "N", Usage: "N[expr] gives the numerical (machine real) value of expr.", Min: 1, Max: 2, Fn: fnN},
 	{Name: "Numerator", Usage: "Numerator[x] is the numerator of a rational x.", Attrs: Listable, Min: 1, Max: 1, Fn: fnNumerator},
 	{Name: "Denominator", Usage: "Denominator[x] is the denominator of a rational x.", Attrs: Listable, Min: 1, Max: 1, Fn: fnDenominator},
+	{Name: "Factorial", Transient: true, Usage: "n! is the factorial of n.", Attrs: Listable | NumericFunction, Min: 1, Max: 1, Fn: fnFactorial},
 	{Name: "GCD", Usage: "GCD[a, b, …] is the greatest common divisor.", Attrs: Flat | Orderless | Listable, Min: 0, Max: -1, Fn: fnGCD},
 	{Name: "Exp", Transient: true, Usage: "Exp[x] is e to the power x.", Attrs: Listable | NumericFunction, Min: 1, Max: 1, Fn: realFn(math.Exp)},
 	{Name: "Log", Transient: true, Usage: "Log[x] is the natural logarithm of x.", Attrs: Listable | NumericFunction, Min: 1, Max: 1, Fn: realFn(math.Log)},
@@ -582,4 +583,24 @@ func fnSeedRandom(s *Session, c *Normal) Expr {
 	}
 	s.rand.Seed(seed)
 	return SymNull
+}
+
+// maxFactorial bounds n! (about 1.5 million digits), so that 10^9! is refused, not attempted.
+const maxFactorial = 300000
+
+func fnFactorial(s *Session, c *Normal) Expr {
+	switch x := c.Args[0].(type) {
+	case Int:
+		if x < 0 {
+			return SymComplexInfinity
+		}
+		if x > maxFactorial {
+			s.Message("General", "ovfl")
+			return SymFailed
+		}
+		return BigOrInt(new(big.Int).MulRange(1, int64(x)))
+	case Real:
+		return Real(math.Gamma(float64(x) + 1))
+	}
+	return nil
 }

@@ -234,6 +234,7 @@ var postfixForms = map[*Symbol]struct {
 	sys("Increment"): {"++", precIncr},
 	sys("Decrement"): {"--", precIncr},
 	sys("Unset"):     {" =.", precSet},
+	sys("Factorial"): {"!", 610},
 }
 
 var prefixForms = map[*Symbol]struct {

@@ -19,7 +19,7 @@ type pSeq struct {
 
 type pStep struct {
 	Pos     lexer.Position
-	Postfix string     `parser:"(  @(\"&\":Punct | \"++\":Punct | \"--\":Punct | \"=.\":Punct)"`
+	Postfix string     `parser:"(  @(\"&\":Punct | \"++\":Punct | \"--\":Punct | \"=.\":Punct | \"!\":Punct)"`
 	PSuffix []*pSuffix `parser:"   @@*"`
 	Infix   string     `parser:"| @(\"?\":Punct | \"@@@\":Punct | \"@@\":Punct | \"@\":Punct | \"/@\":Punct | \"<>\":Punct | \"^:=\":Punct | \"^=\":Punct | \"^\":Punct | \".\":Punct | \"*=\":Punct | \"*\":Punct | \"/;\":Punct | \"/.\":Punct | \"//.\":Punct | \"//\":Punct | \"/=\":Punct | \"/\":Punct | \"+=\":Punct | \"+\":Punct | \"-=\":Punct | \"->\":Punct | \"-\":Punct | \"==\":Punct | \"!=\":Punct | \"<=\":Punct | \">=\":Punct | \"<\":Punct | \">\":Punct | \"===\":Punct | \"=!=\":Punct | \"&&\":Punct | \"||\":Punct | \"|\":Punct | \":>\":Punct | \":=\":Punct | \":\":Punct | \"=\":Punct)"`
 	Operand *pOperand  `parser:"  @@"`
@@ -37,7 +37,7 @@ type pASeq struct {
 
 type pAStep struct {
 	Pos     lexer.Position
-	Postfix string     `parser:"(  @(\"&\":Punct | \"++\":Punct | \"--\":Punct)"`
+	Postfix string     `parser:"(  @(\"&\":Punct | \"++\":Punct | \"--\":Punct | \"!\":Punct)"`
 	PSuffix []*pSuffix `parser:"   @@*"`
 	Infix   string     `parser:"| @(\"?\":Punct | \"@@@\":Punct | \"@@\":Punct | \"@\":Punct | \"/@\":Punct | \"<>\":Punct | \"^\":Punct | \".\":Punct | \"*\":Punct | \"/;\":Punct | \"/.\":Punct | \"//.\":Punct | \"//\":Punct | \"/\":Punct | \"+\":Punct | \"-\":Punct | \"->\":Punct | \"===\":Punct | \"=!=\":Punct | \"&&\":Punct | \"||\":Punct | \"|\":Punct | \":>\":Punct | \":\":Punct)"`
 	Operand *pOperand  `parser:"  @@"`

@@ -10,7 +10,7 @@ import "github.com/alecthomas/participle/v2/lexer"
 func NeedsMore(src string) bool {
 	sc := newScanner("", src, 1)
 	depth := 0
-	var last lexer.Token
+	var last, beforeLast lexer.Token
 	for {
 		t, err := sc.next()
 		if err != nil {
@@ -19,7 +19,7 @@ func NeedsMore(src string) bool {
 		if t.Type == lexer.EOF {
 			break
 		}
-		last = t
+		beforeLast, last = last, t
 		if t.Type != tokPunct {
 			continue
 		}
@@ -35,7 +35,26 @@ func NeedsMore(src string) bool {
 	if depth > 0 {
 		return true
 	}
-	return last.Type == tokPunct && depth == 0 && trailingNeedsMore[last.Value]
+	if last.Type == tokPunct && last.Value == "!" {
+		// n! is complete (Factorial); a lone ! or one after an operator (!x, a && !) is Not
+		// waiting for its operand
+		return !endsOperand(beforeLast)
+	}
+	return last.Type == tokPunct && trailingNeedsMore[last.Value]
+}
+
+// endsOperand reports whether a token can end an operand, so that a "!" after it is postfix.
+func endsOperand(t lexer.Token) bool {
+	switch t.Type {
+	case tokIdent, tokMsgName, tokBlank, tokString, tokInt, tokReal, tokSlot, tokOut:
+		return true
+	case tokPunct:
+		switch t.Value {
+		case "]", ")", "}", "|>", "!", "++", "--", "&":
+			return true
+		}
+	}
+	return false
 }
 
 // Blank reports whether src holds no input at all: only white space and comments.

@@ -106,6 +106,10 @@ func TestFullForm(t *testing.T) {
 		{`x_?EvenQ`, `PatternTest[Pattern[x, Blank[]], EvenQ]`},
 		{`a | b`, `Alternatives[a, b]`},
 		{`x : _Integer`, `Pattern[x, Blank[Integer]]`},
+		{`10!`, `Factorial[10]`},
+		{`a !b`, `Times[Factorial[a], b]`},
+		{`-n!`, `Times[-1, Factorial[n]]`},
+		{`2^3!`, `Power[2, Factorial[3]]`},
 		// comments nest and vanish
 		{`(* c (* nested *) *) 1 (* after *)`, `1`},
 		{"f[1,\n 2]", `f[1, 2]`},
@@ -159,7 +163,7 @@ func TestNeedsMore(t *testing.T) {
 	}{
 		{"1 + 1", false}, {"f[1,", true}, {"{1, 2", true}, {"(1 + 2", true}, {"<|a -> 1", true},
 		{"x[[1", true}, {`"abc`, true}, {"(* comment", true}, {"1 +", true}, {"x =", true},
-		{"a ->", true}, {"f @", true}, {"a &&", true}, {"!", true}, {"x;", false}, {"x++", false},
+		{"a ->", true}, {"f @", true}, {"a &&", true}, {"!", true}, {"a && !", true}, {"10!", false}, {"f[x]!", false}, {"x;", false}, {"x++", false},
 		{"# &", false}, {"f[1]]", false}, {"", false}, {"(* done *)", false}, {`"a" <>`, true},
 		{"x =.", false}, {"a ;;", false}, {"f[<1, 2>", true}, {"1 €", false},
 	}

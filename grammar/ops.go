@@ -83,6 +83,7 @@ var postfixOps = map[string]affixOp{
 	"++": {660, "Increment"},
 	"--": {660, "Decrement"},
 	"&":  {90, "Function"},
+	"!":  {610, "Factorial"}, // n! after an operand; !x before one is Not
 	"=.": {40, "Unset"},
 }
 
@@ -90,7 +91,7 @@ var postfixOps = map[string]affixOp{
 // input, as Wolfram does after an infix operator. ";" (a; gives Null), "&", "++", "--" and "=."
 // end an expression and are absent.
 var trailingNeedsMore = func() map[string]bool {
-	m := map[string]bool{"!": true}
+	m := map[string]bool{}
 	for op := range infixOps {
 		if op != ";" && op != ";;" {
 			m[op] = true
