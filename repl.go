@@ -54,7 +54,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case o.hasCode:
 		r.showOut = o.transcript
 		r.echo = o.transcript
-		return r.loop(newPipeLines(strings.NewReader(o.code)), "-e")
+		src := newPipeLines(strings.NewReader(o.code), sigs)
+		defer src.Close()
+		return r.loop(src, "-e")
 	case len(o.files) > 0:
 		status := exitOK
 		for _, name := range o.files {
@@ -64,7 +66,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				return exitUsage
 			}
 			r.showOut, r.echo = o.transcript, o.transcript
-			status = r.loop(newPipeLines(f), name)
+			src := newPipeLines(f, sigs)
+			status = r.loop(src, name)
+			src.Close()
 			f.Close()
 			if status != exitOK && status != exitSyntax {
 				return status
@@ -84,7 +88,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return r.loop(src, "In")
 	default:
 		r.showOut, r.echo = o.transcript, o.transcript
-		return r.loop(newPipeLines(stdin), "stdin")
+		src := newPipeLines(stdin, sigs)
+		defer src.Close()
+		return r.loop(src, "stdin")
 	}
 }
 
@@ -259,29 +265,64 @@ func (r *repl) evaluate(node *grammar.Node, src string) (eval.Result, bool) {
 
 // pipeLines reads lines from a script or pipe: no prompt, no line-length cap, CRLF accepted,
 // and never readline (which would run the completer on tabs and record piped lines as history).
+// A goroutine reads ahead so that Ctrl-C is seen even while stdin has nothing to give.
 type pipeLines struct {
-	r    *bufio.Reader
-	line int // the number of the line last read
+	lines     chan pipeLine
+	done      chan struct{}
+	interrupt <-chan os.Signal
+	line      int // the number of the line last read
 }
 
-func newPipeLines(r io.Reader) *pipeLines { return &pipeLines{r: bufio.NewReaderSize(r, 64*1024)} }
+type pipeLine struct {
+	text string
+	err  error
+}
+
+func newPipeLines(r io.Reader, interrupt <-chan os.Signal) *pipeLines {
+	p := &pipeLines{lines: make(chan pipeLine), done: make(chan struct{}), interrupt: interrupt}
+	go func() {
+		br := bufio.NewReaderSize(r, 64*1024)
+		for {
+			text, err := br.ReadString('\n')
+			if err != nil && (err != io.EOF || text == "") {
+				select {
+				case p.lines <- pipeLine{err: err}:
+				case <-p.done:
+				}
+				return
+			}
+			text = strings.TrimSuffix(text, "\n")
+			text = strings.TrimSuffix(text, "\r")
+			select {
+			case p.lines <- pipeLine{text: text}:
+			case <-p.done:
+				return
+			}
+		}
+	}()
+	return p
+}
 
 func (p *pipeLines) Next(string) (string, error) {
-	line, err := p.r.ReadString('\n')
-	if err != nil && (err != io.EOF || line == "") {
-		return "", err
+	select {
+	case l := <-p.lines:
+		if l.err != nil {
+			return "", l.err
+		}
+		p.line++
+		return l.text, nil
+	case <-p.interrupt:
+		return "", errInterrupt
 	}
-	p.line++
-	line = strings.TrimSuffix(line, "\n")
-	line = strings.TrimSuffix(line, "\r")
-	return line, nil
 }
 
 // LineNumber is the number of the line last read, for error positions in files.
 func (p *pipeLines) LineNumber() int { return p.line }
 
 func (p *pipeLines) Save(string) {}
-func (p *pipeLines) Close()      {}
+
+// Close stops the reading goroutine.
+func (p *pipeLines) Close() { close(p.done) }
 
 // variablePart matches what differs from run to run in a transcript: socket UUIDs.
 var variablePart = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -142,4 +144,43 @@ func TestTerminal(t *testing.T) {
 	s2.keys("Up", "Enter")
 	s2.waitFor("Out[1]= n > 0") // recalled from the first session, where n had a value
 	s2.keys("Quit[]", "Enter")
+}
+
+// In a script, the first Ctrl-C stops it with status 130: during an evaluation, and while
+// the script waits for more input.
+func TestScriptInterrupt(t *testing.T) {
+	bin := buildBinary(t)
+	for _, c := range []struct{ name, input string }{
+		{"during Pause", "Print[\"started\"]\nPause[60]\nPrint[\"not reached\"]\n"},
+		{"waiting for input", "Print[\"started\"]\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(bin)
+			stdin, _ := cmd.StdinPipe()
+			stdout, _ := cmd.StdoutPipe()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			io.WriteString(stdin, c.input) // stdin stays open: the script could go on
+			buf := make([]byte, 64)
+			n, _ := stdout.Read(buf)
+			if !strings.HasPrefix(string(buf[:n]), "started") {
+				t.Fatalf("got %q before the interrupt", buf[:n])
+			}
+			time.Sleep(200 * time.Millisecond)
+			cmd.Process.Signal(os.Interrupt)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err := <-done:
+				var exit *exec.ExitError
+				if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+					t.Errorf("exit: %v, want status 130", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the script did not stop on Ctrl-C")
+			}
+		})
+	}
 }
