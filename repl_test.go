@@ -94,8 +94,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func TestScriptMode(t *testing.T) {
 	cases := []struct {
 		name, stdin, want string
-		args               []string
-		code               int
+		args              []string
+		code              int
 	}{
 		{"results not Null, not silenced", "1 + 1\nx = 5;\nPrint[x]\nf[y_] := y\n", "2\n5\n", nil, 0},
 		{"CRLF lines", "1 + 1\r\n{1,\r\n 2}\r\n", "2\n{1, 2}\n", nil, 0},
