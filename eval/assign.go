@@ -338,36 +338,19 @@ func (s *Session) plus2(a, b Expr) Expr {
 	return s.Eval(NewNormal(SymPlus, a, b))
 }
 
-func fnIncrement(s *Session, c *Normal) Expr {
-	old, _, ok := s.modify("Increment", c.Args[0], func(v Expr) Expr { return s.plus2(v, Int(1)) })
-	if !ok {
-		return nil
+// stepFn builds x++ (Increment), x-- (Decrement), ++x and --x: add delta to the variable and
+// give the old value (post) or the new one.
+func stepFn(name string, delta Int, post bool) func(*Session, *Normal) Expr {
+	return func(s *Session, c *Normal) Expr {
+		old, nv, ok := s.modify(name, c.Args[0], func(v Expr) Expr { return s.plus2(v, delta) })
+		switch {
+		case !ok:
+			return nil
+		case post:
+			return old
+		}
+		return nv
 	}
-	return old
-}
-
-func fnDecrement(s *Session, c *Normal) Expr {
-	old, _, ok := s.modify("Decrement", c.Args[0], func(v Expr) Expr { return s.plus2(v, Int(-1)) })
-	if !ok {
-		return nil
-	}
-	return old
-}
-
-func fnPreIncrement(s *Session, c *Normal) Expr {
-	_, nv, ok := s.modify("PreIncrement", c.Args[0], func(v Expr) Expr { return s.plus2(v, Int(1)) })
-	if !ok {
-		return nil
-	}
-	return nv
-}
-
-func fnPreDecrement(s *Session, c *Normal) Expr {
-	_, nv, ok := s.modify("PreDecrement", c.Args[0], func(v Expr) Expr { return s.plus2(v, Int(-1)) })
-	if !ok {
-		return nil
-	}
-	return nv
 }
 
 func fnAddTo(s *Session, c *Normal) Expr {

@@ -20,17 +20,7 @@ func NeedsMore(src string) bool {
 			break
 		}
 		beforeLast, last = last, t
-		if t.Type != tokPunct {
-			continue
-		}
-		switch t.Value {
-		case "[", "{", "(", "<|":
-			depth++
-		case "[[":
-			depth += 2
-		case "]", "}", ")", "|>":
-			depth--
-		}
+		depth += bracketDelta(t)
 	}
 	if depth > 0 {
 		return true
@@ -62,4 +52,20 @@ func Blank(src string) bool {
 	sc := newScanner("", src, 1)
 	t, err := sc.next()
 	return err == nil && t.Type == lexer.EOF
+}
+
+// bracketDelta is how a token changes the bracket depth: [[ opens two, ]] closes with two ].
+func bracketDelta(t lexer.Token) int {
+	if t.Type != tokPunct {
+		return 0
+	}
+	switch t.Value {
+	case "[", "{", "(", "<|":
+		return 1
+	case "[[":
+		return 2
+	case "]", "}", ")", "|>":
+		return -1
+	}
+	return 0
 }

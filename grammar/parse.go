@@ -86,18 +86,7 @@ func checkNesting(name string, src string) *SyntaxError {
 		if t.Type == lexer.EOF {
 			return nil
 		}
-		if t.Type != tokPunct {
-			continue
-		}
-		switch t.Value {
-		case "[", "{", "(", "<|":
-			depth++
-		case "[[":
-			depth += 2
-		case "]", "}", ")", "|>":
-			depth--
-		}
-		if depth > maxDepth/2 {
+		if depth += bracketDelta(t); depth > maxDepth/2 {
 			return &SyntaxError{Pos: t.Pos, Tag: "sntx", Msg: "the input is nested too deeply", Src: src}
 		}
 	}
