@@ -27,6 +27,9 @@ type Builtin struct {
 	// Fn evaluates a call whose arguments are already evaluated (unless Attrs hold them). It
 	// returns the value, or nil to leave the call unevaluated.
 	Fn func(s *Session, c *Normal) Expr
+	// Value, for a symbol such as Now, computes its value each time the bare symbol is
+	// evaluated.
+	Value func(s *Session) Expr
 	// Sub evaluates obj[args…] where obj is Name[…]: properties such as sock["UUID"].
 	Sub func(s *Session, obj *Normal, args []Expr) Expr
 	// SetSub performs obj[args…] = value, for objects with settable properties.

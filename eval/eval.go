@@ -61,6 +61,9 @@ func (s *Session) Eval(e Expr) Expr {
 			}
 			return s.evalOwn(x)
 		}
+		if x.builtin != nil && x.builtin.Value != nil {
+			return x.builtin.Value(s)
+		}
 		return x
 	case *Normal:
 		if x.inert {
