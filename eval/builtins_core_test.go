@@ -115,6 +115,7 @@ func TestCoreEvaluation(t *testing.T) {
 		{"Table[{i, j}, {i, 2}, {j, i}]", "{{{1, 1}}, {{2, 1}, {2, 2}}}"},
 		{"Table[i, {i, 0, 1, 1/4}]", "{0, 1/4, 1/2, 3/4, 1}"},
 		{"Table[x, {i, 10^20}]", "Table::iterb: Iterator {i, 10^20} does not have appropriate bounds.\nTable[x, {i, 10^20}]"},
+		{"Table[0, {10^9}]", "Table::nomem: The current computation was aborted because there was insufficient memory available to complete the computation.\nTable[0, {10^9}]"},
 		{"Table[i, {i, a}]", "Table::iterb: Iterator {i, a} does not have appropriate bounds.\nTable[i, {i, a}]"},
 		{"TimeConstrained[While[True, 1], 0.2, \"late\"]", "late"},
 		{"TimeConstrained[1 + 1, 5]", "2"},

@@ -14,7 +14,7 @@ import (
 // association, as Wolfram's do.
 var listBuiltins = []*Builtin{
 	{Name: "Range", Usage: "Range[n] gives {1, 2, …, n}.\nRange[a, b] gives {a, a + 1, …, b}.\nRange[a, b, d] steps by d.", Attrs: Listable, Min: 1, Max: 3, Fn: fnRange,
-		Messages: map[string]string{"range": "Range specification in `1` does not have appropriate bounds.", "nomem": nomemText}},
+		Messages: map[string]string{"range": "Range specification in `1` does not have appropriate bounds."}},
 	{Name: "Length", Usage: "Length[expr] gives the number of elements of expr (0 for an atom).", Transient: true, Min: 1, Max: 1, Fn: fnLength},
 	{Name: "Part", Usage: "expr[[i]] or Part[expr, i] gives the i-th part of expr; negative i count from the end, 0 is the head.\nexpr[[i, j, …]] goes deeper; expr[[{i1, i2, …}]] picks several parts; expr[[m ;; n ;; s]] a span; expr[[All]] every part.\nassoc[[\"key\"]] and assoc[[Key[k]]] look up keys.", Min: 1, Max: -1, Fn: fnPart,
 		Messages: map[string]string{"take": "Cannot take positions `1` through `2` in `3`."}},
@@ -37,9 +37,9 @@ var listBuiltins = []*Builtin{
 	{Name: "AppendTo", Usage: "AppendTo[x, elem] appends elem to the value of x and assigns the result to x.", Attrs: HoldFirst, Min: 2, Max: 2, Fn: fnAppendTo},
 	{Name: "PrependTo", Usage: "PrependTo[x, elem] prepends elem to the value of x and assigns the result to x.", Attrs: HoldFirst, Min: 2, Max: 2, Fn: fnPrependTo},
 	{Name: "Join", Usage: "Join[list1, list2, …] concatenates lists (or expressions with one head, associations, byte arrays).\nJoin[list1, list2, …, n] joins the elements at level n.", Attrs: Flat | OneIdentity, Min: 0, Max: -1, Fn: fnJoin,
-		Messages: map[string]string{"heads": "Heads `1` and `2` at positions `3` and `4` are expected to be the same.", "nomem": nomemText}},
+		Messages: map[string]string{"heads": "Heads `1` and `2` at positions `3` and `4` are expected to be the same."}},
 	{Name: "Flatten", Usage: "Flatten[list] flattens out nested lists.\nFlatten[list, n] flattens to level n.\nFlatten[list, n, h] flattens subexpressions with head h.", Min: 1, Max: 3, Fn: fnFlatten,
-		Messages: map[string]string{"flpi": "Levels to be flattened together in `1` should be lists of positive integers.", "nomem": nomemText}},
+		Messages: map[string]string{"flpi": "Levels to be flattened together in `1` should be lists of positive integers."}},
 	{Name: "Partition", Usage: "Partition[list, n] splits list into pieces of length n, dropping what is left over.\nPartition[list, n, d] uses offset d.\nPartition[list, UpTo[n]] keeps a shorter last piece.", Min: 2, Max: 3, Fn: fnPartition,
 		Messages: map[string]string{"ilsmp": "Single or list of positive machine-sized integers expected at position `1` of `2`."}},
 	{Name: "Riffle", Usage: "Riffle[{e1, e2, …}, x] gives {e1, x, e2, x, …}.\nRiffle[{e1, e2, …}, {s1, s2, …}] gives {e1, s1, e2, s2, …}.\nRiffle[list, x, n] puts x at every n-th position.", Min: 2, Max: 3, Fn: fnRiffle},
@@ -87,15 +87,14 @@ var listBuiltins = []*Builtin{
 	{Name: "KeyValueMap", Usage: "KeyValueMap[f, assoc] gives {f[k1, v1], f[k2, v2], …}.", Min: 1, Max: 2, Fn: fnKeyValueMap, Sub: opBefore},
 	{Name: "AssociationMap", Usage: "AssociationMap[f, {k1, k2, …}] gives <|k1 -> f[k1], k2 -> f[k2], …|>.\nAssociationMap[f, assoc] applies f to each rule of assoc.", Min: 1, Max: 2, Fn: fnAssociationMap, Sub: opBefore},
 	{Name: "Nest", Usage: "Nest[f, x, n] gives f applied n times to x.", Min: 3, Max: 3, Fn: fnNest},
-	{Name: "NestList", Usage: "NestList[f, x, n] gives {x, f[x], f[f[x]], …} with n applications of f.", Min: 3, Max: 3, Fn: fnNestList,
-		Messages: map[string]string{"nomem": nomemText}},
+	{Name: "NestList", Usage: "NestList[f, x, n] gives {x, f[x], f[f[x]], …} with n applications of f.", Min: 3, Max: 3, Fn: fnNestList},
 	{Name: "Fold", Usage: "Fold[f, x, {a, b, …}] gives f[f[f[x, a], b], …].\nFold[f, {a, b, …}] starts from a.", Min: 2, Max: 3, Fn: fnFold},
 	{Name: "FoldList", Usage: "FoldList[f, x, {a, b, …}] gives {x, f[x, a], f[f[x, a], b], …}.\nFoldList[f, {a, b, …}] starts from a.", Min: 2, Max: 3, Fn: fnFoldList},
 	{Name: "FixedPoint", Usage: "FixedPoint[f, x] applies f repeatedly until the result no longer changes (at most 65536 times).\nFixedPoint[f, x, n] stops after at most n steps.", Min: 2, Max: 3, Fn: fnFixedPoint},
 	{Name: "Transpose", Usage: "Transpose[m] transposes the first two levels of a matrix.", Min: 1, Max: 1, Fn: fnTranspose,
 		Messages: map[string]string{"nmtx": "The first two levels of `1` cannot be transposed."}},
 	{Name: "ConstantArray", Usage: "ConstantArray[c, n] gives a list of n copies of c.\nConstantArray[c, {n1, n2, …}] gives an n1 × n2 × … array.", Min: 2, Max: 2, Fn: fnConstantArray,
-		Messages: map[string]string{"ilsnn": "Single or list of non-negative integers expected at position `1` of `2`.", "nomem": nomemText}},
+		Messages: map[string]string{"ilsnn": "Single or list of non-negative integers expected at position `1` of `2`."}},
 	{Name: "Sum", Usage: "Sum[f, {i, imax}] sums f for i from 1 to imax.\nSum[f, {i, imin, imax}], Sum[f, {i, imin, imax, di}], Sum[f, {i, {v1, v2, …}}] and several iterators, as in Table.", Attrs: HoldAll, Min: 2, Max: -1, Fn: fnSum},
 	{Name: "Thread", Usage: "Thread[f[{a1, a2, …}, {b1, b2, …}]] gives {f[a1, b1], f[a2, b2], …}; arguments that are not lists are repeated.\nThread[expr, h] threads over arguments with head h.", Min: 1, Max: 2, Fn: fnThread},
 	{Name: "ListQ", Usage: "ListQ[expr] is True when expr is a list.", Transient: true, Min: 1, Max: 1, Fn: func(s *Session, c *Normal) Expr { return Bool(IsList(c.Args[0])) }},
@@ -116,8 +115,6 @@ const listMaxLen = 1 << 26
 
 // byteArrayMaxLen bounds a byte array built by Join.
 const byteArrayMaxLen = 1 << 31
-
-const nomemText = "The current computation was aborted because there was insufficient memory available to complete the computation."
 
 const innfText = "Non-negative integer or Infinity expected at position `1` in `2`."
 

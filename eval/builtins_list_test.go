@@ -30,8 +30,8 @@ func TestRangeLength(t *testing.T) {
 		{"Range[-10^30]", "{}"},
 		{"Range[x]", "Range::range: Range specification in Range[x] does not have appropriate bounds.\nRange[x]"},
 		{"Range[1, 5, 0]", "Range::range: Range specification in Range[1, 5, 0] does not have appropriate bounds.\nRange[1, 5, 0]"},
-		{"Range[10^12]", "Range::nomem: " + nomemText + "\nRange[1000000000000]"},
-		{"Range[10.^30]", "Range::nomem: " + nomemText + "\nRange[1.*^30]"},
+		{"Range[10^12]", "Range::nomem: " + generalMessages["nomem"] + "\nRange[1000000000000]"},
+		{"Range[10.^30]", "Range::nomem: " + generalMessages["nomem"] + "\nRange[1.*^30]"},
 		{"Range[]", "Range::argb: Range called with 0 arguments; between 1 and 3 arguments are expected.\nRange[]"},
 
 		{"Length[{1, 2, 3}]", "3"},
@@ -569,7 +569,7 @@ func TestNestFold(t *testing.T) {
 		{"Nest[f, x, y]", "Nest::intnm: Non-negative machine-sized integer expected at position 3 in Nest[f, x, y].\nNest[f, x, y]"},
 		{"NestList[f, x, 3]", "{x, f[x], f[f[x]], f[f[f[x]]]}"},
 		{"NestList[f, x, 0]", "{x}"},
-		{"NestList[f, x, 10^10]", "NestList::nomem: " + nomemText + "\nNestList[f, x, 10000000000]"},
+		{"NestList[f, x, 10^10]", "NestList::nomem: " + generalMessages["nomem"] + "\nNestList[f, x, 10000000000]"},
 		{"NestList[f, x, -2]", "NestList::intnm: Non-negative machine-sized integer expected at position 3 in NestList[f, x, -2].\nNestList[f, x, -2]"},
 
 		{"Fold[f, x, {a, b, c}]", "f[f[f[x, a], b], c]"},
@@ -610,8 +610,8 @@ func TestShapeFunctions(t *testing.T) {
 		{"ConstantArray[0, {2, 0, 10^20}]", "{{}, {}}"},
 		{"ConstantArray[0, -1]", "ConstantArray::ilsnn: Single or list of non-negative integers expected at position 2 of ConstantArray[0, -1].\nConstantArray[0, -1]"},
 		{"ConstantArray[0, {2, x}]", "ConstantArray::ilsnn: Single or list of non-negative integers expected at position 2 of ConstantArray[0, {2, x}].\nConstantArray[0, {2, x}]"},
-		{"ConstantArray[0, {10^6, 10^6}]", "ConstantArray::nomem: " + nomemText + "\nConstantArray[0, {1000000, 1000000}]"},
-		{"ConstantArray[0, 10^20]", "ConstantArray::nomem: " + nomemText + "\nConstantArray[0, 100000000000000000000]"},
+		{"ConstantArray[0, {10^6, 10^6}]", "ConstantArray::nomem: " + generalMessages["nomem"] + "\nConstantArray[0, {1000000, 1000000}]"},
+		{"ConstantArray[0, 10^20]", "ConstantArray::nomem: " + generalMessages["nomem"] + "\nConstantArray[0, 100000000000000000000]"},
 
 		{"Thread[f[{a, b}, {c, d}]]", "{f[a, c], f[b, d]}"},
 		{"Thread[f[{a, b}, c]]", "{f[a, c], f[b, c]}"},

@@ -50,8 +50,9 @@ func (s *Session) iter(fn string, spec Expr, pos int) (*iterator, bool) {
 	return s.iterRange(fn, spec, sym, s.Eval(l.Args[1]), s.Eval(l.Args[2]), step)
 }
 
-// maxIterations bounds one iterator, so that Table[0, {10^15}] is refused, not attempted.
-const maxIterations = 1 << 31
+// maxIterations bounds one iterator (a Do may run long; Ctrl-C stops it). Lists are bounded
+// more tightly, by listMaxLen.
+const maxIterations = 1 << 40
 
 func (s *Session) iterRange(fn string, spec Expr, sym *Symbol, a, b, d Expr) (*iterator, bool) {
 	if !isNumber(a) || !isNumber(b) || !isNumber(d) || isZero(d) {
@@ -170,6 +171,10 @@ func fnTable(s *Session, c *Normal) Expr {
 		if it.sym != nil {
 			saved := it.sym.own
 			defer func() { it.sym.own = saved }()
+		}
+		if it.count > listMaxLen {
+			s.Message("Table", "nomem")
+			return nil
 		}
 		out := make([]Expr, it.count)
 		inert := true

@@ -59,10 +59,10 @@ var generalMessages = map[string]string{
 	"zero":     "Zero is not a valid argument for `1`.",
 	"pilist":   "A positive integer or a list of positive integers is expected at position `2` of `1`.",
 	"ovfl":     "Overflow occurred in computation.",
+	"nomem":    "The current computation was aborted because there was insufficient memory available to complete the computation.",
 	"abort":    "The evaluation was aborted.",
 	"opttf":    "Value of option `1` -> `2` should be True or False.",
 	"charcode": "The character encoding `1` is not supported. Use $CharacterEncodings to list the supported encodings.",
-	"bytes":    "A list of integers between 0 and 255 or a base64 string is expected at position `1` in `2`.",
 }
 
 // messageTexts are the texts particular to one symbol, "Sym::tag" -> template, filled from the
