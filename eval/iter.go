@@ -221,6 +221,31 @@ func fnDo(s *Session, c *Normal) Expr {
 		// Continue[] ends one pass; only bodies that mention it pay for catching it
 		pass = func() { s.evalCatchingContinue(body) }
 	}
+	if len(c.Args) == 2 {
+		// one iterator, the common case: a direct loop, resumable after Continue[]
+		it, ok := s.iter("Do", c.Args[1], 2)
+		if !ok {
+			return nil
+		}
+		if it.sym != nil {
+			saved := it.sym.own
+			defer func() { it.sym.own = saved }()
+		}
+		// k moves on before the body runs, so that a Continue[] from a function the body
+		// calls resumes with the next pass rather than repeating this one
+		k := 0
+		return orNull(s.loop(func() bool {
+			for k < it.count {
+				if it.sym != nil {
+					it.sym.own = it.value(k)
+				}
+				k++
+				pass()
+				s.checkAbort()
+			}
+			return false
+		}))
+	}
 	var ret Expr
 	ok := true
 	ret = s.loop(func() bool {
