@@ -166,7 +166,11 @@ func (f *folder) unary() *Node {
 	case "-":
 		return negate(x, it.pos)
 	case ";;":
-		return &Node{Kind: Call, Head: Sym("Span"), Args: []*Node{Int("1"), x}, Pos: it.pos}
+		if x.stepOnly {
+			// ;; ;; k is Span[1, All, k]
+			return &Node{Kind: Call, Head: Sym("Span"), Args: []*Node{Int("1"), Sym("All"), x.Args[1]}, Pos: it.pos}
+		}
+		return &Node{Kind: Call, Head: Sym("Span"), Args: []*Node{Int("1"), x}, Pos: it.pos, stepOnly: true}
 	}
 	return &Node{Kind: Call, Head: Sym(op.head), Args: []*Node{x}, Pos: it.pos}
 }
@@ -193,6 +197,11 @@ func combine(tok string, op infixOp, lhs, rhs *Node, pos Position) *Node {
 		rhs = negate(rhs, rhs.Pos)
 	case "/":
 		rhs = &Node{Kind: Call, Head: Sym("Power"), Args: []*Node{rhs, Int("-1")}, Pos: rhs.Pos}
+	case ";;":
+		if rhs.stepOnly && !rhs.paren {
+			// a ;; ;; k is Span[a, All, k]
+			return &Node{Kind: Call, Head: Sym("Span"), Args: []*Node{lhs, Sym("All"), rhs.Args[1]}, Pos: pos}
+		}
 	case "@@@":
 		return &Node{Kind: Call, Head: Sym("Apply"), Args: []*Node{lhs, rhs, Apply("List", Int("1"))}, Pos: pos}
 	case ":":

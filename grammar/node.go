@@ -34,6 +34,9 @@ type Node struct {
 	paren bool
 	// chained is set on comparisons the folder built, so that a < b < c extends one chain.
 	chained bool
+	// stepOnly marks the Span[1, k] that ";; k" builds, so that ";; ;; k" and "a ;; ;; k"
+	// read as Span[1, All, k] and Span[a, All, k].
+	stepOnly bool
 }
 
 // Sym, Int, Str and Apply build nodes; the parser and tests use them.
