@@ -190,6 +190,23 @@ func TestInternalPanic(t *testing.T) {
 	}
 }
 
+// SeedRandom makes the random functions repeatable, and ranges are respected.
+func TestRandom(t *testing.T) {
+	draw := "{RandomInteger[100], RandomInteger[{-5, 5}, 3], RandomChoice[{x, y, z}], RandomReal[{2, 3}]}"
+	a := run(t, "SeedRandom[7]; "+draw)
+	b := run(t, "SeedRandom[7]; "+draw)
+	c := run(t, "SeedRandom[8]; "+draw)
+	if a != b || a == c {
+		t.Errorf("seeded draws: %s, %s, %s", a, b, c)
+	}
+	if got := run(t, "SeedRandom[1]; And @@ Table[0 <= RandomInteger[3] <= 3, {1000}]"); got != "True" {
+		t.Errorf("RandomInteger[3] left its range: %s", got)
+	}
+	if got := run(t, "SeedRandom[1]; Union[Table[RandomInteger[{1, 2}], {200}]]"); got != "{1, 2}" {
+		t.Errorf("RandomInteger[{1, 2}] should reach both ends: %s", got)
+	}
+}
+
 func TestOutAndIn(t *testing.T) {
 	if got := run(t, "1 + 1", "% + 1", "%% + %", "Out[1] + %1"); got != "4" {
 		t.Errorf("got %q", got)
