@@ -8,7 +8,10 @@ func fnSet(s *Session, c *Normal) Expr {
 	if len(c.Args) != 2 {
 		return nil
 	}
-	return s.assign(c.Args[0], c.Args[1], false, c)
+	// Set gives its right side even when the assignment fails (after the message), as
+	// Wolfram does
+	s.assign(c.Args[0], c.Args[1], false, c)
+	return c.Args[1]
 }
 
 func fnSetDelayed(s *Session, c *Normal) Expr {
@@ -228,9 +231,16 @@ func (s *Session) setPart(v Expr, idx []Expr, rhs Expr, call *Normal) (Expr, boo
 			return nil, false
 		}
 		if idx[0] == SymAll {
+			// m[[All, 2]] = {a, b} sets element by element when the lengths agree
+			vals, each := rhs.(*Normal)
+			each = each && vals.Head == SymList && len(vals.Args) == len(x.Args)
 			args := make([]Expr, len(x.Args))
 			for i, a := range x.Args {
-				nv, ok := s.setPart(a, idx[1:], rhs, call)
+				v := rhs
+				if each {
+					v = vals.Args[i]
+				}
+				nv, ok := s.setPart(a, idx[1:], v, call)
 				if !ok {
 					return nil, false
 				}
@@ -321,6 +331,11 @@ func (s *Session) modify(fn string, target Expr, op func(old Expr) Expr) (old, n
 		return old, nv, true
 	}
 	old = s.Eval(target)
+	if SameQ(old, target) {
+		// x[1]++ where x[1] has no value, or 5++: nothing to change
+		s.Message(fn, "rvalue", target)
+		return nil, nil, false
+	}
 	nv = op(old)
 	if s.assign(target, nv, false, nil) == SymFailed {
 		return nil, nil, false

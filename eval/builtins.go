@@ -69,6 +69,7 @@ func init() {
 	for _, name := range constants {
 		sys(name)
 	}
+	SymUnevaluated.attrs |= HoldAllComplete
 	for _, fam := range families {
 		for _, b := range fam {
 			sym := sys(b.Name)

@@ -87,7 +87,11 @@ func fnClear(s *Session, c *Normal) Expr {
 		case String:
 			sym = s.lookup(string(x))
 		}
-		if sym == nil || sym.system {
+		if sym == nil {
+			continue
+		}
+		if sym.system {
+			s.Message(symName(c.Head), "wrsym", sym)
 			continue
 		}
 		sym.own, sym.down, sym.sub = nil, nil, nil
@@ -191,7 +195,7 @@ func fnWith(s *Session, c *Normal) Expr {
 	var b bindings
 	for _, v := range vars {
 		if v.value == nil {
-			s.Message("With", "lvset", c.Args[0], v.sym, v.sym)
+			s.Message("With", "lvw", c.Args[0], v.sym)
 			return nil
 		}
 		b = append(b, binding{v.sym, v.value})
@@ -221,13 +225,15 @@ func fnWhich(s *Session, c *Normal) Expr {
 		return nil
 	}
 	for i := 0; i < len(c.Args); i += 2 {
-		switch s.Eval(c.Args[i]) {
+		switch t := s.Eval(c.Args[i]); t {
 		case SymTrue:
 			return s.Eval(c.Args[i+1])
 		case SymFalse:
 			continue
 		default:
-			return nil
+			// undecided: what is left stays, starting with this test's value
+			rest := append([]Expr{t}, c.Args[i+1:]...)
+			return &Normal{Head: c.Head, Args: rest}
 		}
 	}
 	return SymNull
@@ -498,16 +504,18 @@ func fnTimeConstrained(s *Session, c *Normal) (out Expr) {
 	parent := s.ctx
 	ctx, cancel := context.WithTimeout(parent, d)
 	defer cancel()
-	stop := context.AfterFunc(ctx, s.Interrupt)
-	defer stop()
+	stop := s.interruptOnDone(ctx)
 	s.ctx = ctx
 	depth := s.depth
 	defer func() {
 		s.ctx = parent
+		if !stop() && parent.Err() == nil {
+			// the deadline fired (perhaps just as the body finished): its interrupt was ours
+			s.interrupted.Store(false)
+		}
 		if r := recover(); r != nil {
 			s.depth = depth
 			if _, ok := r.(abortSignal); ok && parent.Err() == nil && ctx.Err() == context.DeadlineExceeded {
-				s.interrupted.Store(false)
 				if len(c.Args) == 3 {
 					out = s.Eval(c.Args[2])
 				} else {
@@ -586,32 +594,38 @@ func (s *Session) attrArg(e Expr) (Attr, bool) {
 	return out, true
 }
 
-func fnSetAttributes(s *Session, c *Normal) Expr {
-	sym, ok := c.Args[0].(*Symbol)
-	a, ok2 := s.attrArg(s.Eval(c.Args[1]))
-	if !ok || !ok2 {
+// changeAttributes is SetAttributes (set) and ClearAttributes on a symbol or a list of them.
+func (s *Session) changeAttributes(fn string, c *Normal, set bool) Expr {
+	syms := []Expr{c.Args[0]}
+	if l, ok := c.Args[0].(*Normal); ok && l.Head == SymList {
+		syms = l.Args
+	}
+	a, ok := s.attrArg(s.Eval(c.Args[1]))
+	if !ok {
 		return nil
 	}
-	if sym.system {
-		s.Message("SetAttributes", "wrsym", sym)
-		return SymFailed
+	for _, e := range syms {
+		sym, ok := e.(*Symbol)
+		if !ok {
+			return nil
+		}
+		if sym.system {
+			s.Message(fn, "wrsym", sym)
+			continue
+		}
+		if set {
+			sym.attrs |= a
+		} else {
+			sym.attrs &^= a
+		}
 	}
-	sym.attrs |= a
 	return SymNull
 }
 
+func fnSetAttributes(s *Session, c *Normal) Expr { return s.changeAttributes("SetAttributes", c, true) }
+
 func fnClearAttributes(s *Session, c *Normal) Expr {
-	sym, ok := c.Args[0].(*Symbol)
-	a, ok2 := s.attrArg(s.Eval(c.Args[1]))
-	if !ok || !ok2 {
-		return nil
-	}
-	if sym.system {
-		s.Message("ClearAttributes", "wrsym", sym)
-		return SymFailed
-	}
-	sym.attrs &^= a
-	return SymNull
+	return s.changeAttributes("ClearAttributes", c, false)
 }
 
 func fnQuit(s *Session, c *Normal) Expr {
@@ -785,8 +799,8 @@ func fnReplace(s *Session, c *Normal) Expr {
 		return nil
 	}
 	for _, r := range rules {
-		if b, ok := s.Match(r.Args[0], c.Args[0]); ok {
-			return s.Eval(b.substitute(r.Args[1]))
+		if rhs, ok := s.applyRule(r, c.Args[0]); ok {
+			return s.Eval(rhs)
 		}
 	}
 	return c.Args[0]

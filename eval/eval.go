@@ -118,6 +118,12 @@ func (s *Session) evalNormal1(n *Normal) Expr {
 			return r
 		}
 	}
+	return s.evalArgsAndApply(n, head, sym, attrs)
+}
+
+// evalArgsAndApply is the general path: evaluate the arguments as the attributes say, then
+// apply definitions, the builtin, or the compound head.
+func (s *Session) evalArgsAndApply(n *Normal, head Expr, sym *Symbol, attrs Attr) Expr {
 	args := n.Args
 	changed := head != n.Head
 	if attrs&HoldAllComplete == 0 {
@@ -228,7 +234,9 @@ func (s *Session) evalTransient(sym *Symbol, n *Normal) (Expr, bool) {
 				vals = append(vals, s.Eval(b))
 			}
 			clear(sc.args[:])
-			return s.evalNormal1(&Normal{Head: sym, Args: vals}), true
+			// the general path, not this one again: the arguments are values now, and
+			// evaluating them once more gives them back
+			return s.evalArgsAndApply(&Normal{Head: sym, Args: vals}, sym, sym, sym.attrs), true
 		}
 		args[i] = v
 	}
@@ -403,7 +411,7 @@ func (s *Session) applyFunction(f *Normal, args []Expr) Expr {
 			}
 		}
 		if len(args) < len(params) {
-			s.Message("Function", "fpct", f)
+			s.Message("Function", "fpct", f.Args[0], NewNormal(f, args...))
 			return NewNormal(f, args...)
 		}
 		return s.Eval(b.substitute(f.Args[1]))

@@ -1,5 +1,7 @@
 package eval
 
+import "math/big"
+
 // Iterators, as Table, Do, Sum and the list functions read them: {n}, {i, n}, {i, a, b},
 // {i, a, b, step}, {i, {v1, v2, …}}. The variable is given each value in turn as Block does
 // (its previous value is restored afterwards), which costs one store per pass.
@@ -55,6 +57,10 @@ func (s *Session) iter(fn string, spec Expr, pos int) (*iterator, bool) {
 const maxIterations = 1 << 40
 
 func (s *Session) iterRange(fn string, spec Expr, sym *Symbol, a, b, d Expr) (*iterator, bool) {
+	if b == SymInfinity && isNumber(a) && isNumber(d) && cmpNum(d, Int(0)) > 0 {
+		// {i, a, Infinity}: as long as it takes (Ctrl-C stops it; Table refuses it by size)
+		b = addNum(a, mulNum(d, Int(maxIterations-1)))
+	}
 	if !isNumber(a) || !isNumber(b) || !isNumber(d) || isZero(d) {
 		s.Message(fn, "iterb", spec)
 		return nil, false
@@ -84,18 +90,15 @@ func (s *Session) iterRange(fn string, spec Expr, sym *Symbol, a, b, d Expr) (*i
 			}
 		}
 	}
-	// exact or real bounds: count with the values themselves, so 0.1 steps do not drift
+	// exact bounds count exactly: floor((b - a)/d) + 1 as a rational, so 1/3 steps do not drift
 	count := int(n + 1e-9)
 	if _, real := b.(Real); !real {
 		if _, real := a.(Real); !real {
 			if _, real := d.(Real); !real {
-				count = 0
-				v := a
-				for ; ; count++ {
-					if (cmpNum(d, Int(0)) > 0 && cmpNum(v, b) > 0) || (cmpNum(d, Int(0)) < 0 && cmpNum(v, b) < 0) {
-						break
-					}
-					v = addNum(v, d)
+				q := new(big.Rat).Quo(toRat(addNum(b, negNum(a))), toRat(d))
+				count = int(floorRat(q).Int64()) + 1
+				if count < 0 {
+					count = 0
 				}
 			}
 		}

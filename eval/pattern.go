@@ -1,6 +1,9 @@
 package eval
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Pattern matching: Blank, BlankSequence, BlankNullSequence, Pattern, Condition, PatternTest,
 // Alternatives, Optional, HoldPattern and literals, with backtracking over sequences.
@@ -22,7 +25,8 @@ func (b bindings) get(s *Symbol) (Expr, bool) {
 }
 
 // substitute replaces the bound symbols in e by their values, as a rule's right side is
-// instantiated. Unchanged subtrees are shared, not copied.
+// instantiated. Unchanged subtrees are shared, not copied. A scoping construct inside that
+// declares a bound name (Function[x, …], Module[{x}, …], With, Block) shadows it there.
 func (b bindings) substitute(e Expr) Expr {
 	if len(b) == 0 {
 		return e
@@ -36,6 +40,9 @@ func (b bindings) substitute(e Expr) Expr {
 	case *Normal:
 		if x.inert {
 			return x
+		}
+		if r, ok := b.shadowed(x); ok {
+			return r
 		}
 		h := b.substitute(x.Head)
 		var out []Expr
@@ -58,6 +65,71 @@ func (b bindings) substitute(e Expr) Expr {
 		return &Normal{Head: h, Args: out}
 	}
 	return e
+}
+
+var (
+	symModule = sys("Module")
+	symWith   = sys("With")
+	symBlock  = sys("Block")
+)
+
+// shadowed substitutes into a scoping construct that declares one of the bound names: its
+// body sees the construct's own variable, while initial values (With[{x = v}, …]) are read
+// in the outer scope.
+func (b bindings) shadowed(x *Normal) (Expr, bool) {
+	var names []*Symbol
+	var specs []Expr
+	switch {
+	case x.Head == SymFunction && len(x.Args) >= 2:
+		if l, ok := x.Args[0].(*Normal); ok && l.Head == SymList {
+			specs = l.Args
+		} else {
+			specs = []Expr{x.Args[0]}
+		}
+	case (x.Head == symModule || x.Head == symWith || x.Head == symBlock) && len(x.Args) == 2 && IsList(x.Args[0]):
+		specs = x.Args[0].(*Normal).Args
+	default:
+		return nil, false
+	}
+	for _, sp := range specs {
+		switch v := sp.(type) {
+		case *Symbol:
+			names = append(names, v)
+		case *Normal:
+			if (v.Head == SymSet || v.Head == SymSetDelayed) && len(v.Args) == 2 {
+				if sym, ok := v.Args[0].(*Symbol); ok {
+					names = append(names, sym)
+				}
+			}
+		}
+	}
+	inner := make(bindings, 0, len(b))
+	for _, bd := range b {
+		if !slices.Contains(names, bd.sym) {
+			inner = append(inner, bd)
+		}
+	}
+	if len(inner) == len(b) {
+		return nil, false
+	}
+	args := make([]Expr, len(x.Args))
+	copy(args, x.Args)
+	if x.Head != SymFunction {
+		// the variable list: names stay, initial values are substituted from outside
+		out := make([]Expr, len(specs))
+		for i, sp := range specs {
+			if v, ok := sp.(*Normal); ok && len(v.Args) == 2 && (v.Head == SymSet || v.Head == SymSetDelayed) {
+				out[i] = &Normal{Head: v.Head, Args: []Expr{v.Args[0], b.substitute(v.Args[1])}}
+			} else {
+				out[i] = sp
+			}
+		}
+		args[0] = List(out...)
+	}
+	for i := 1; i < len(args); i++ {
+		args[i] = inner.substitute(args[i])
+	}
+	return &Normal{Head: x.Head, Args: args}, true
 }
 
 // Match reports whether e matches pattern p, and gives the bindings of its named parts.
@@ -176,7 +248,9 @@ func seqSpan(p Expr) (lo, hi int) {
 			return seqSpan(pn.Args[0])
 		}
 	case SymOptional:
-		return 0, 1
+		if len(pn.Args) >= 1 {
+			return 0, 1
+		}
 	}
 	return 1, 1
 }
@@ -204,6 +278,8 @@ func (s *Session) matchSeq(ps, es []Expr, head Expr, b *bindings) bool {
 		hi = len(es)
 	}
 	for k := lo; k <= hi; k++ {
+		// sequence patterns can take exponential time: Ctrl-C must reach them
+		s.checkAbort()
 		mark := len(*b)
 		if s.matchRun(p, es[:k], b) && s.matchSeq(ps[1:], es[k:], head, b) {
 			return true
@@ -501,21 +577,30 @@ func (s *Session) evalRHS(rhs Expr) (v Expr) {
 	return s.Eval(rhs)
 }
 
+// applyRule tries one rule on e: lhs -> rhs, or lhs :> rhs /; test, which applies only when
+// the test holds.
+func (s *Session) applyRule(r *Normal, e Expr) (Expr, bool) {
+	var b bindings
+	if !s.match(r.Args[0], e, &b) {
+		return nil, false
+	}
+	rhs := b.substitute(r.Args[1])
+	if r.Head == SymRuleDelayed {
+		if c, ok := rhs.(*Normal); ok && c.Head == SymCondition && len(c.Args) == 2 {
+			if s.Eval(c.Args[1]) != SymTrue {
+				return nil, false
+			}
+			rhs = c.Args[0]
+		}
+	}
+	return rhs, true
+}
+
 // replaceAll applies rules to e and its parts, outermost first; a replaced part is not
 // searched again. It reports whether anything was replaced.
 func (s *Session) replaceAll(e Expr, rules []*Normal) (Expr, bool) {
 	for _, r := range rules {
-		var b bindings
-		if s.match(r.Args[0], e, &b) {
-			rhs := b.substitute(r.Args[1])
-			if r.Head == SymRuleDelayed {
-				if c, ok := rhs.(*Normal); ok && c.Head == SymCondition && len(c.Args) == 2 {
-					if s.Eval(c.Args[1]) != SymTrue {
-						continue
-					}
-					rhs = c.Args[0]
-				}
-			}
+		if rhs, ok := s.applyRule(r, e); ok {
 			return rhs, true
 		}
 	}

@@ -95,6 +95,24 @@ func (s *Session) lookup(name string) *Symbol {
 // Interrupt aborts the evaluation under way (Ctrl-C): it ends with $Aborted.
 func (s *Session) Interrupt() { s.interrupted.Store(true) }
 
+// interruptOnDone interrupts the evaluation when ctx is done. The stop function it returns
+// waits, if the interrupt has already begun, until it has landed: a Ctrl-C or a deadline that
+// arrives just as an evaluation ends must not abort the next one.
+func (s *Session) interruptOnDone(ctx context.Context) (stop func() bool) {
+	landed := make(chan struct{})
+	cancelled := context.AfterFunc(ctx, func() {
+		s.Interrupt()
+		close(landed)
+	})
+	return func() bool {
+		if cancelled() {
+			return true
+		}
+		<-landed
+		return false
+	}
+}
+
 // Context is the context of the input being evaluated; blocking builtins watch it.
 func (s *Session) Context() context.Context { return s.ctx }
 
@@ -151,7 +169,7 @@ func (s *Session) Run(ctx context.Context, n *grammar.Node, source string) (res 
 func (s *Session) Do(ctx context.Context, e Expr, source string) (res Result) {
 	s.interrupted.Store(false)
 	s.ctx = ctx
-	stop := context.AfterFunc(ctx, s.Interrupt)
+	stop := s.interruptOnDone(ctx)
 	defer stop()
 	s.depth = 0
 	s.quiet = 0
@@ -179,7 +197,8 @@ func (s *Session) topLevelSignal(r any, source string) Expr {
 	case exitSignal:
 		return SymNull
 	case returnSignal:
-		return sig.value
+		// Return[x] outside any function or loop stays as it is, as in Wolfram
+		return NewNormal(sys("Return"), sig.value)
 	case throwSignal:
 		th := NewNormal(sys("Throw"), sig.value)
 		if sig.tag != nil {
