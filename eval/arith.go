@@ -300,8 +300,25 @@ func fnTimes(s *Session, c *Normal) Expr {
 		}
 	}
 	if isZero(prod) {
+		for _, f := range factors {
+			if f.base == SymComplexInfinity || f.base == SymInfinity || f.base == SymIndeterminate {
+				// 0/0, 0 Infinity
+				s.Message("Infinity", "indet", NewNormal(SymTimes, Int(0), f.base))
+				return SymIndeterminate
+			}
+		}
 		if _, ok := prod.(Int); ok {
 			return Int(0)
+		}
+	}
+	if prod == Int(-1) && len(factors) == 1 && isOne(factors[0].exp) {
+		// -(a + b) is -a - b
+		if p, ok := factors[0].base.(*Normal); ok && p.Head == SymPlus {
+			terms := make([]Expr, len(p.Args))
+			for i, t := range p.Args {
+				terms[i] = NewNormal(SymTimes, Int(-1), t)
+			}
+			return s.Eval(&Normal{Head: SymPlus, Args: terms})
 		}
 	}
 	out := make([]Expr, 0, len(factors)+1)
@@ -351,7 +368,11 @@ func fnPower(s *Session, c *Normal) Expr {
 		}
 		return Int(1)
 	}
-	if isOne(exp) {
+	if isOne(exp) || base == Int(1) {
+		// x^1 is x; 1^x is 1
+		if base == Int(1) {
+			return Int(1)
+		}
 		return base
 	}
 	if isNumber(base) && isNumber(exp) {
@@ -506,9 +527,11 @@ func Order(a, b Expr) int {
 	case *Normal:
 		y := b.(*Normal)
 		if len(x.Args) != len(y.Args) && SameQ(x.Head, y.Head) {
-			if c := compareSeq(x.Args, y.Args); c != 0 {
-				return c
+			// among calls of the same head, fewer arguments first: {2} before {1, 1}
+			if len(x.Args) < len(y.Args) {
+				return -1
 			}
+			return 1
 		}
 		if c := Order(x.Head, y.Head); c != 0 {
 			return c

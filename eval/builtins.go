@@ -198,7 +198,33 @@ func (s *Session) hintUnknown(sym *Symbol) {
 	}
 }
 
+// otherSystemNames are Wolfram functions this REPL does not implement: using one is not a
+// typo, so it gets no hint (Plot is not a misspelt Part).
+var otherSystemNames = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`Plot ListPlot Plot3D Graphics Show Manipulate Dynamic Prime
+		PrimeQ Short Shallow Mean Median Variance StandardDeviation Sinh Cosh Tanh Tan ArcTan ArcSin
+		ArcCos Sec Csc Cot Solve NSolve Reduce Integrate NIntegrate D Dt Simplify FullSimplify Expand
+		Factor Together Apart Series Limit Sum Product Det Inverse Eigenvalues Dot Cross Norm Import
+		Export Get Put Needs BeginPackage EndPackage Begin End Information Definition Names Context
+		Contexts Interpretation Style Row Column Grid TableForm MatrixForm StringForm Framed Panel
+		Button Slider Entity Quantity UnitConvert Interval Root Roots Conjugate Re Im Arg Complex
+		FromDigits IntegerDigits Divisors PrimePi FactorInteger Binomial Fibonacci Gamma Erf Zeta
+		Compile Parallelize ParallelTable ParallelMap Map Thread Outer Inner Array SparseArray
+		Normalize Accumulate Differences Ratios MinMax Clip Rescale Threshold Nearest Interpolation
+		Fit FindFit LinearModelFit RandomSample RandomVariate Histogram BarChart PieChart URLRead
+		URLExecute URLFetch HTTPRequest HTTPResponse WebExecute CloudDeploy Databin SendMail
+		FileNames FileExistsQ DirectoryQ CreateFile DeleteFile OpenRead OpenWrite ReadList
+		Streams Run RunProcess StartProcess Environment SystemInformation MemoryInUse Share`) {
+		otherSystemNames[n] = true
+	}
+}
+
 func nearestBuiltin(name string) string {
+	if otherSystemNames[name] {
+		return ""
+	}
 	best, bestD := "", 2
 	lower := strings.ToLower(name)
 	for n, sym := range systemSymbols {

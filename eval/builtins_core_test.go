@@ -128,6 +128,14 @@ func TestCoreEvaluation(t *testing.T) {
 		{"MatchQ[f[], f[Optional[]]]", "False"},
 		{"Table[i, {i, 0, 1, 1/3}]", "{0, 1/3, 2/3, 1}"},
 		{"n = 0; Do[TimeConstrained[n, 0.00001]; n++, {20000}]; n", "20000"},
+		{"Plot[x, {x, 0, 1}]", "Plot[x, {x, 0, 1}]"},
+		{"-(a + b)", "-a - b"},
+		{"a - (b - c)", "a - b + c"},
+		{"1^x", "1"},
+		{"Sqrt[x]", "Sqrt[x]"},
+		{"0/0", "Power::infy: Infinite expression 1/0 encountered.\nInfinity::indet: Indeterminate expression 0*ComplexInfinity encountered.\nIndeterminate"},
+		{"{{1, 2}, {3, 4}}[[;;, 2]]", "{2, 4}"},
+		{"Sort[{{2}, {1, 1}, {1}}]", "{{1}, {2}, {1, 1}}"},
 		{"Throw[1]", "Throw::nocatch: Uncaught Throw[1] returned to top level.\nHold[Throw[1]]"},
 		{"Break[]", "Break::nofwd: No enclosing For, While, or Do found for Break[].\nHold[Break[]]"},
 		{"Check[1/0, \"failed\"]", "Power::infy: Infinite expression 1/0 encountered.\nfailed"},
@@ -269,6 +277,9 @@ func TestPrinting(t *testing.T) {
 		{"Hold[%% + %3]", "Hold[%% + %3]", "Hold[%% + %3]"},
 		{"Hold[General::argx]", "Hold[General::argx]", "Hold[General::argx]"},
 		{"Hold[- --x]", "Hold[- --x]", "Hold[- --x]"},
+		{"Hold[(a == b) == c]", "Hold[(a == b) == c]", "Hold[(a == b) == c]"},
+		{"Hold[(a && b) && c]", "Hold[(a && b) && c]", "Hold[(a && b) && c]"},
+		{"Hold[a*(-2)]", "Hold[a (-2)]", "Hold[a*(-2)]"},
 	}
 	for _, c := range cases {
 		if got := run(t, c.in); got != c.output {

@@ -3,6 +3,7 @@ package eval
 import (
 	"encoding/base64"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -178,13 +179,14 @@ func (p *printer) call(n *Normal) {
 // infix prints args joined by op at precedence prec; the first operand may bind at prec (left
 // association) and the rest must bind tighter, or the other way round for right association.
 func (p *printer) infix(n *Normal, op string, prec, ctx int, rightAssoc bool) {
+	grouping := !rightAssoc && (flatHeads[n.Head] || prec == precCompare)
 	p.paren(prec < ctx, func() {
 		for i, a := range n.Args {
 			if i > 0 {
 				p.w(op)
 			}
 			inner := prec + 1
-			if rightAssoc && i == len(n.Args)-1 || !rightAssoc && i == 0 {
+			if !grouping && (rightAssoc && i == len(n.Args)-1 || !rightAssoc && i == 0) {
 				inner = prec
 			}
 			p.expr(a, inner)
@@ -192,6 +194,14 @@ func (p *printer) infix(n *Normal, op string, prec, ctx int, rightAssoc bool) {
 	})
 }
 
+// flatHeads are the operators the parser joins into one call.
+var flatHeads = map[Expr]bool{SymAnd: true, SymOr: true, SymStringJoin: true, SymAlternatives: true,
+	sys("SameQ"): true, sys("UnsameQ"): true, SymSpan: true, sys("Dot"): true}
+
+// infixForms are the operators printed between their operands. right marks right
+// association; flat operators (which the parser joins: a + b + c is one Plus) and comparisons
+// put parentheses around an operand of the same precedence, so that the printed text reads
+// back as the same expression.
 var infixForms = map[*Symbol]struct {
 	op    string
 	prec  int
@@ -610,6 +620,11 @@ func (p *printer) times(args []Expr, ctx int) {
 			for i, a := range num {
 				if i > 0 {
 					q.w(sep)
+					if _, neg := negated(a); neg && isNumber(a) {
+						// a (-2), not a -2, which would read as a subtraction
+						q.paren(true, func() { q.expr(a, 0) })
+						continue
+					}
 				}
 				q.expr(a, precTimes+1)
 			}
@@ -627,6 +642,12 @@ func (p *printer) times(args []Expr, ctx int) {
 }
 
 func (p *printer) power(args []Expr, ctx int) {
+	if r, ok := args[1].(*Rat); ok && r.V.Cmp(big.NewRat(1, 2)) == 0 && p.form != FullFormat {
+		p.w("Sqrt[")
+		p.expr(args[0], 0)
+		p.w("]")
+		return
+	}
 	if e, ok := negated(args[1]); ok {
 		// x^-1 is 1/x
 		p.paren(precTimes < ctx, func() {

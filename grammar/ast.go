@@ -83,6 +83,7 @@ type pArgs struct {
 type pArg struct {
 	Angle *pAngle `parser:"  @@"`
 	Seq   *pSeq   `parser:"| @@"`
+	Span  bool    `parser:"| @\";;\":Punct"`
 }
 
 // pAngle is the form <a, b> in argument position, read as the list {a, b}: this project's users

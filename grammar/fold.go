@@ -273,6 +273,11 @@ func (f *folder) args(a *pArgs) []*Node {
 	}
 	out := make([]*Node, 0, len(a.Items))
 	for _, it := range a.Items {
+		if it.Span {
+			// ;; alone, as in m[[;;, 2]], is everything: Span[1, All]
+			out = append(out, Apply("Span", Int("1"), Sym("All")))
+			continue
+		}
 		if it.Angle != nil {
 			l := &Node{Kind: Call, Head: Sym("List"), Pos: it.Angle.Pos}
 			for _, s := range it.Angle.Items {

@@ -39,6 +39,7 @@ func TestFullForm(t *testing.T) {
 		{`x[[2 ;;]]`, `Part[x, Span[2, All]]`},
 		{`x[[1 ;; -1 ;; 2]]`, `Part[x, Span[1, -1, 2]]`},
 		{`x[[;; ;; 2]]`, `Part[x, Span[1, All, 2]]`},
+		{`m[[;;, 2]]`, `Part[m, Span[1, All], 2]`},
 		{`x[[2 ;; ;; 2]]`, `Part[x, Span[2, All, 2]]`},
 		// <a, b> in argument position is a list; < and > stay comparisons elsewhere
 		{`SocketOpen[<"127.0.0.1",8080>,<"ZMQ","Push">]`, `SocketOpen[List["127.0.0.1", 8080], List["ZMQ", "Push"]]`},
