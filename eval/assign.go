@@ -37,7 +37,7 @@ func (s *Session) assign(lhs, rhs Expr, delayed bool, call *Normal) Expr {
 			s.Message(fn, "wrsym", l)
 			return SymFailed
 		}
-		l.own = rhs
+		s.setOwn(l, rhs)
 		return rhs
 	case *Normal:
 		return s.assignNormal(l, rhs, delayed, fn, call)
@@ -70,6 +70,7 @@ func (s *Session) assignNormal(l *Normal, rhs Expr, delayed bool, fn string, cal
 			text, ok3 := rhs.(String)
 			if ok1 && ok2 && ok3 {
 				s.userMsgs[sym.Name+"::"+string(tag)] = string(text)
+				s.changed()
 				return rhs
 			}
 		}
@@ -86,7 +87,7 @@ func (s *Session) assignNormal(l *Normal, rhs Expr, delayed bool, fn string, cal
 		if a, ok := hv.(*Assoc); ok {
 			a = a.clone()
 			a.Set(s.Eval(l.Args[0]), rhs, delayed)
-			hs.own = a
+			s.setOwn(hs, a)
 			return rhs
 		}
 		if obj, ok := hv.(*Normal); ok {
@@ -119,6 +120,7 @@ func (s *Session) assignNormal(l *Normal, rhs Expr, delayed bool, fn string, cal
 		lhs = s.evalLHSArgs(l, target)
 	}
 	r := rule{lhs: lhs, rhs: rhs, delayed: delayed}
+	s.changed()
 	if _, isSym := l.Head.(*Symbol); isSym || l.Head == SymCondition {
 		if target.down == nil {
 			target.down = &ruleSet{}
@@ -199,7 +201,7 @@ func (s *Session) assignPart(l *Normal, rhs Expr, fn string) Expr {
 	if !ok {
 		return SymFailed
 	}
-	sym.own = val
+	s.setOwn(sym, val)
 	return rhs
 }
 
@@ -303,11 +305,12 @@ func fnUnset(s *Session, c *Normal) Expr {
 	switch l := c.Args[0].(type) {
 	case *Symbol:
 		if !l.system {
-			l.own = nil
+			s.setOwn(l, nil)
 		}
 	case *Normal:
 		if t := innermostSymbol(l.Head); t != nil && !t.system && t.down != nil {
 			t.down.remove(s.evalLHSArgs(l, t))
+			s.changed()
 		}
 	}
 	return SymNull
@@ -327,7 +330,7 @@ func (s *Session) modify(fn string, target Expr, op func(old Expr) Expr) (old, n
 			s.Message(fn, "wrsym", sym)
 			return nil, nil, false
 		}
-		sym.own = nv
+		s.setOwn(sym, nv)
 		return old, nv, true
 	}
 	old = s.Eval(target)
@@ -374,7 +377,7 @@ func fnAddTo(s *Session, c *Normal) Expr {
 		if x, ok := sym.own.(Int); ok {
 			if d, ok := c.Args[1].(Int); ok {
 				v := addNum(x, d)
-				sym.own = v
+				s.setOwn(sym, v)
 				return v
 			}
 		}

@@ -95,6 +95,7 @@ func fnClear(s *Session, c *Normal) Expr {
 			continue
 		}
 		sym.own, sym.down, sym.sub = nil, nil, nil
+		s.changed()
 		if HasHead(c, sys("ClearAll")) || c.Head == sys("ClearAll") {
 			sym.attrs = 0
 		}
@@ -154,7 +155,7 @@ func fnModule(s *Session, c *Normal) Expr {
 		s.moduleN++
 		fresh := newSymbol(v.sym.Name + "$" + itoa(s.moduleN))
 		fresh.attrs = Temporary
-		fresh.own = v.value
+		s.setOwn(fresh, v.value)
 		b = append(b, binding{v.sym, fresh})
 	}
 	return s.Eval(b.substitute(c.Args[1]))
@@ -174,6 +175,7 @@ func fnBlock(s *Session, c *Normal) Expr {
 	defer func() {
 		for _, r := range restore {
 			r.sym.own, r.sym.down = r.own, r.down
+			s.changed()
 		}
 	}()
 	for _, v := range vars {
@@ -183,6 +185,7 @@ func fnBlock(s *Session, c *Normal) Expr {
 		}
 		restore = append(restore, saved{v.sym, v.sym.own, v.sym.down})
 		v.sym.own, v.sym.down = v.value, nil
+		s.changed()
 	}
 	return s.Eval(c.Args[1])
 }
@@ -618,6 +621,7 @@ func (s *Session) changeAttributes(fn string, c *Normal, set bool) Expr {
 		} else {
 			sym.attrs &^= a
 		}
+		s.changed()
 	}
 	return SymNull
 }

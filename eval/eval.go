@@ -66,7 +66,7 @@ func (s *Session) Eval(e Expr) Expr {
 		}
 		return x
 	case *Normal:
-		if x.inert {
+		if x.inert || x.epoch == s.epoch {
 			return x
 		}
 		return s.evalNormal(x)
@@ -75,6 +75,10 @@ func (s *Session) Eval(e Expr) Expr {
 }
 
 func (s *Session) evalOwn(x *Symbol) Expr {
+	if x.own == Expr(x) {
+		// y := y: evaluation stops where nothing changes, as in Wolfram
+		return x
+	}
 	s.enter()
 	v := s.Eval(x.own)
 	s.leave()
@@ -100,9 +104,29 @@ func (s *Session) leave() { s.depth-- }
 
 func (s *Session) evalNormal(n *Normal) Expr {
 	s.enter()
+	start := s.epoch
 	r := s.evalNormal1(n)
 	s.leave()
+	// a call that came back as itself, with nothing changed meanwhile, is a fixed point
+	// until something changes
+	if rn, ok := r.(*Normal); ok && s.epoch == start && rn.epoch != start && rn.Head == n.Head && sameArgs(rn, n) {
+		rn.epoch = start
+	}
 	return r
+}
+
+// sameArgs reports whether a's arguments are the very values of b's (no re-evaluation needed
+// to tell: a call that evaluated to itself shares them).
+func sameArgs(a, b *Normal) bool {
+	if len(a.Args) != len(b.Args) {
+		return false
+	}
+	for i := range a.Args {
+		if a.Args[i] != b.Args[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Session) evalNormal1(n *Normal) Expr {

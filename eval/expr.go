@@ -36,6 +36,8 @@ type Normal struct {
 	// inert is set when evaluating the expression is known to give it back unchanged (a list of
 	// numbers and strings, say), so that a 10^6-element list is not walked on every reference.
 	inert bool
+	// epoch is the session epoch at which this call evaluated to itself (0: not known).
+	epoch uint64
 }
 
 // ByteArray is Wolfram's ByteArray: bytes, printed as ByteArray[<n>].

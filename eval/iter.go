@@ -129,7 +129,7 @@ func (s *Session) each(fn string, specs []Expr, body func()) bool {
 	var restore []saved
 	defer func() {
 		for i := len(restore) - 1; i >= 0; i-- {
-			restore[i].sym.own = restore[i].own
+			s.setOwn(restore[i].sym, restore[i].own)
 		}
 	}()
 	var run func(level int) bool
@@ -149,7 +149,7 @@ func (s *Session) each(fn string, specs []Expr, body func()) bool {
 		its = append(its, it)
 		for k := 0; k < it.count; k++ {
 			if it.sym != nil {
-				it.sym.own = it.value(k)
+				s.setOwn(it.sym, it.value(k))
 			}
 			if !run(level + 1) {
 				return false
@@ -173,7 +173,7 @@ func fnTable(s *Session, c *Normal) Expr {
 		}
 		if it.sym != nil {
 			saved := it.sym.own
-			defer func() { it.sym.own = saved }()
+			defer func() { s.setOwn(it.sym, saved) }()
 		}
 		if it.count > listMaxLen {
 			s.Message("Table", "nomem")
@@ -183,7 +183,7 @@ func fnTable(s *Session, c *Normal) Expr {
 		inert := true
 		for k := range out {
 			if it.sym != nil {
-				it.sym.own = it.value(k)
+				s.setOwn(it.sym, it.value(k))
 			}
 			v := s.Eval(body)
 			out[k] = v
@@ -232,7 +232,7 @@ func fnDo(s *Session, c *Normal) Expr {
 		}
 		if it.sym != nil {
 			saved := it.sym.own
-			defer func() { it.sym.own = saved }()
+			defer func() { s.setOwn(it.sym, saved) }()
 		}
 		// k moves on before the body runs, so that a Continue[] from a function the body
 		// calls resumes with the next pass rather than repeating this one
@@ -240,7 +240,7 @@ func fnDo(s *Session, c *Normal) Expr {
 		return orNull(s.loop(func() bool {
 			for k < it.count {
 				if it.sym != nil {
-					it.sym.own = it.value(k)
+					s.setOwn(it.sym, it.value(k))
 				}
 				k++
 				pass()

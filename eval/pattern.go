@@ -537,6 +537,9 @@ func (s *Session) applyDefinitions(rs *ruleSet, e *Normal) (Expr, bool) {
 	if rs.exact != nil {
 		for _, r := range rs.exact[hash(e)] {
 			if SameQ(r.lhs, e) {
+				if SameQ(r.rhs, e) {
+					return e, true
+				}
 				return s.evalRHS(r.rhs), true
 			}
 		}
@@ -553,6 +556,10 @@ func (s *Session) applyDefinitions(rs *ruleSet, e *Normal) (Expr, bool) {
 				continue
 			}
 			rhs = c.Args[0]
+		}
+		if SameQ(rhs, e) {
+			// ff[x_] := ff[x]: the rule gives back what it was given, a fixed point
+			return e, true
 		}
 		return s.evalRHS(rhs), true
 	}

@@ -30,6 +30,11 @@ type Session struct {
 	ins  []Expr // In[n] (held) for n = 1..
 	outs []Expr // Out[n]
 
+	// epoch counts changes to anything evaluation reads (values, definitions, attributes,
+	// message texts, In/Out): a call stamped with the current epoch evaluated to itself and
+	// is not walked again, as Wolfram keeps evaluated expressions from being re-evaluated.
+	epoch uint64
+
 	depth       int
 	scratch     [RecursionLimit + 2]scratchCall // one per depth, for Transient builtins
 	interrupted atomic.Bool
@@ -57,6 +62,7 @@ func NewSession(out io.Writer) *Session {
 		userMsgs:  map[string]string{},
 		hinted:    map[string]bool{},
 		ctx:       context.Background(),
+		epoch:     1,
 	}
 }
 
@@ -168,6 +174,7 @@ func (s *Session) Run(ctx context.Context, n *grammar.Node, source string) (res 
 // Do evaluates e under ctx without touching In/Out: for -e, ToExpression and tests.
 func (s *Session) Do(ctx context.Context, e Expr, source string) (res Result) {
 	s.interrupted.Store(false)
+	s.epoch++ // In and Out have changed
 	s.ctx = ctx
 	stop := s.interruptOnDone(ctx)
 	defer stop()
@@ -254,3 +261,12 @@ func (s *Session) Sleep(d time.Duration) {
 	}
 	s.checkAbort()
 }
+
+// setOwn gives sym a value (nil: none), as every assignment does.
+func (s *Session) setOwn(sym *Symbol, v Expr) {
+	sym.own = v
+	s.epoch++
+}
+
+// changed records a change to definitions, attributes or messages.
+func (s *Session) changed() { s.epoch++ }
