@@ -184,6 +184,9 @@ func fnPlus(s *Session, c *Normal) Expr {
 	if len(args) == 0 {
 		return Int(0)
 	}
+	if r, ok := s.plusInfinite(args); ok {
+		return r
+	}
 	var sum Expr = Int(0)
 	type term struct {
 		coeff Expr
@@ -272,6 +275,9 @@ func fnTimes(s *Session, c *Normal) Expr {
 	}
 	if len(args) == 0 {
 		return Int(1)
+	}
+	if r, ok := s.timesInfinite(args); ok {
+		return r
 	}
 	var prod Expr = Int(1)
 	type factor struct {
@@ -377,6 +383,13 @@ func fnPower(s *Session, c *Normal) Expr {
 	}
 	if isNumber(base) && isNumber(exp) {
 		return s.numPower(base, exp, c)
+	}
+	if base == SymInfinity && isNumber(exp) {
+		// Infinity^n is Infinity for n > 0, and 1/Infinity is 0
+		if cmpNum(exp, Int(0)) > 0 {
+			return SymInfinity
+		}
+		return Int(0)
 	}
 	if n, ok := base.(*Normal); ok && n.Head == SymPower && len(n.Args) == 2 && isExactInt(exp) {
 		return s.Eval(NewNormal(SymPower, n.Args[0], NewNormal(SymTimes, n.Args[1], exp)))
@@ -652,4 +665,114 @@ func intPow(b, e int64) (int64, bool) {
 		r *= b
 	}
 	return r, true
+}
+
+// infinite reads Infinity, -Infinity (Times[-1, Infinity]) and ComplexInfinity: the sign is
+// 1, -1, or 0 for ComplexInfinity.
+func infinite(e Expr) (sign int, ok bool) {
+	switch e {
+	case SymInfinity:
+		return 1, true
+	case SymComplexInfinity:
+		return 0, true
+	}
+	if n, isN := e.(*Normal); isN && n.Head == SymTimes && len(n.Args) == 2 && n.Args[1] == SymInfinity {
+		if c, isNum := n.Args[0].(Int); isNum && c < 0 {
+			return -1, true
+		}
+	}
+	return 0, false
+}
+
+var negInfinity = &Normal{Head: SymTimes, Args: []Expr{Int(-1), SymInfinity}}
+
+// plusInfinite adds when an argument is infinite: finite numbers vanish next to Infinity,
+// Infinity - Infinity is Indeterminate (with Infinity::indet), as in Wolfram.
+func (s *Session) plusInfinite(args []Expr) (Expr, bool) {
+	seen, pos, neg, complex := false, false, false, false
+	for _, a := range args {
+		if a == SymIndeterminate {
+			return SymIndeterminate, true
+		}
+		if sign, ok := infinite(a); ok {
+			seen = true
+			switch sign {
+			case 1:
+				pos = true
+			case -1:
+				neg = true
+			default:
+				complex = true
+			}
+		}
+	}
+	if !seen {
+		return nil, false
+	}
+	if pos && neg || complex && (pos || neg) {
+		s.Message("Infinity", "indet", &Normal{Head: SymPlus, Args: args})
+		return SymIndeterminate, true
+	}
+	for _, a := range args {
+		if _, inf := infinite(a); !inf && !isNumber(a) {
+			return nil, false // symbolic terms stay: x + Infinity
+		}
+	}
+	switch {
+	case complex:
+		return SymComplexInfinity, true
+	case pos:
+		return SymInfinity, true
+	}
+	return negInfinity, true
+}
+
+// timesInfinite multiplies when a factor is infinite: a positive number keeps Infinity, a
+// negative one turns it to -Infinity, zero makes it Indeterminate.
+func (s *Session) timesInfinite(args []Expr) (Expr, bool) {
+	sign, seen := 1, false
+	for _, a := range args {
+		if a == SymIndeterminate {
+			return SymIndeterminate, true
+		}
+		if a == SymInfinity || a == SymComplexInfinity {
+			seen = true
+			if a == SymComplexInfinity {
+				sign = 0
+			}
+			continue
+		}
+		if !isNumber(a) {
+			return nil, false
+		}
+		switch c := cmpNum(a, Int(0)); {
+		case c == 0:
+			if !seen && !hasInfinity(args) {
+				return nil, false
+			}
+			s.Message("Infinity", "indet", &Normal{Head: SymTimes, Args: args})
+			return SymIndeterminate, true
+		case c < 0:
+			sign = -sign
+		}
+	}
+	if !seen {
+		return nil, false
+	}
+	switch sign {
+	case 0:
+		return SymComplexInfinity, true
+	case 1:
+		return SymInfinity, true
+	}
+	return negInfinity, true
+}
+
+func hasInfinity(args []Expr) bool {
+	for _, a := range args {
+		if a == SymInfinity || a == SymComplexInfinity {
+			return true
+		}
+	}
+	return false
 }

@@ -250,6 +250,25 @@ func (s *Session) setPart(v Expr, idx []Expr, rhs Expr, call *Normal) (Expr, boo
 			}
 			return &Normal{Head: x.Head, Args: args}, true
 		}
+		if positions, ok := s.partPositions(idx[0], len(x.Args)); ok {
+			// l[[2 ;; 3]] = 0 and l[[{1, 2}]] = {a, b}: several parts at once, element by
+			// element when the right side is a list of as many values
+			vals, each := rhs.(*Normal)
+			each = each && vals.Head == SymList && len(vals.Args) == len(positions)
+			args := append([]Expr(nil), x.Args...)
+			for j, p := range positions {
+				v := rhs
+				if each {
+					v = vals.Args[j]
+				}
+				nv, ok := s.setPart(args[p-1], idx[1:], v, call)
+				if !ok {
+					return nil, false
+				}
+				args[p-1] = nv
+			}
+			return &Normal{Head: x.Head, Args: args}, true
+		}
 		k, ok := idx[0].(Int)
 		if !ok {
 			s.Message("Set", "pkspec1", idx[0])
@@ -415,4 +434,60 @@ func fnDivideBy(s *Session, c *Normal) Expr {
 		return nil
 	}
 	return nv
+}
+
+// partPositions reads a span (i ;; j ;; k) or a list of indices as 1-based positions in a list
+// of n elements; ok is false for anything else (a single index is handled by the caller).
+func (s *Session) partPositions(spec Expr, n int) ([]int, bool) {
+	sp, ok := spec.(*Normal)
+	if !ok || (sp.Head != SymSpan && sp.Head != SymList) {
+		return nil, false
+	}
+	index := func(e Expr, dflt int) (int, bool) {
+		if e == SymAll {
+			return dflt, true
+		}
+		k, ok := e.(Int)
+		if !ok {
+			return 0, false
+		}
+		i := int(k)
+		if i < 0 {
+			i += n + 1
+		}
+		return i, i >= 1 && i <= n
+	}
+	var out []int
+	if sp.Head == SymList {
+		for _, e := range sp.Args {
+			i, ok := index(e, 0)
+			if !ok {
+				s.Message("Set", "partw", e, Int(n))
+				return nil, false
+			}
+			out = append(out, i)
+		}
+		return out, true
+	}
+	if len(sp.Args) < 2 || len(sp.Args) > 3 {
+		return nil, false
+	}
+	from, ok1 := index(sp.Args[0], 1)
+	to, ok2 := index(sp.Args[1], n)
+	step := 1
+	if len(sp.Args) == 3 {
+		st, ok := sp.Args[2].(Int)
+		if !ok || st == 0 {
+			return nil, false
+		}
+		step = int(st)
+	}
+	if !ok1 || !ok2 {
+		s.Message("Set", "partw", spec, Int(n))
+		return nil, false
+	}
+	for i := from; (step > 0 && i <= to) || (step < 0 && i >= to); i += step {
+		out = append(out, i)
+	}
+	return out, true
 }
