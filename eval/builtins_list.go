@@ -991,11 +991,28 @@ func fnPrepend(s *Session, c *Normal) Expr {
 func (s *Session) appendElem(fn string, e, elem Expr, c *Normal, atEnd bool) (Expr, bool) {
 	switch x := e.(type) {
 	case *Normal:
-		out := make([]Expr, len(x.Args)+1)
 		if atEnd {
-			copy(out, x.Args)
-			out[len(x.Args)] = elem
-		} else {
+			n := len(x.Args)
+			var out []Expr
+			if x.growable && cap(x.Args) > n {
+				// the slot past x's last element is x's to give, once: x's own elements are
+				// untouched, and a second append from x copies
+				out = x.Args[:n+1]
+				x.growable = false
+			} else {
+				out = make([]Expr, n+1, max(8, 2*(n+1)))
+				copy(out, x.Args)
+			}
+			out[n] = elem
+			l := &Normal{Head: x.Head, Args: out, growable: true}
+			if x.Head == SymList && x.inert && literal(elem) {
+				l.inert = true // known without looking at every element again
+				return l, true
+			}
+			return s.settle(l), true
+		}
+		out := make([]Expr, len(x.Args)+1)
+		{
 			out[0] = elem
 			copy(out[1:], x.Args)
 		}

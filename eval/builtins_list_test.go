@@ -690,3 +690,14 @@ func listBench(b *testing.B, src string) {
 func BenchmarkTotalTable(b *testing.B) { listBench(b, "Total[Table[i^2, {i, 10^6}]]") }
 
 func BenchmarkTotalRange(b *testing.B) { listBench(b, "x = Range[10^6]; Total[x]") }
+
+// Appending reuses a list's spare room at most once, so no list ever sees another's elements.
+func TestAppendSharing(t *testing.T) {
+	checkEval(t, []evalCase{
+		{"a = {1, 2}; b = Append[a, 3]; c = Append[a, 4]; d = Append[b, 5]; e = Most[d]; f = Append[e, 6]; {a, b, c, d, e, f}",
+			"{{1, 2}, {1, 2, 3}, {1, 2, 4}, {1, 2, 3, 5}, {1, 2, 3}, {1, 2, 3, 6}}"},
+		{"x = {}; Do[AppendTo[x, i], {i, 1000}]; y = x; AppendTo[x, 0]; AppendTo[y, -1]; {Length[x], Last[x], Length[y], Last[y], Total[x]}",
+			"{1001, 0, 1001, -1, 500500}"},
+		{"p = Partition[Range[6], 2]; q = Append[p[[1]], 9]; {p, q}", "{{{1, 2}, {3, 4}, {5, 6}}, {1, 2, 9}}"},
+	})
+}

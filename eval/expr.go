@@ -38,6 +38,10 @@ type Normal struct {
 	inert bool
 	// epoch is the session epoch at which this call evaluated to itself (0: not known).
 	epoch uint64
+	// growable is set on lists made by Append, whose backing array has room they own: the
+	// next append from this list may use it (once) instead of copying, which makes a loop
+	// of AppendTo linear. Lists whose Args are slices of another's never have it.
+	growable bool
 }
 
 // ByteArray is Wolfram's ByteArray: bytes, printed as ByteArray[<n>].
