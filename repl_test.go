@@ -154,7 +154,7 @@ func TestReadmeBuiltins(t *testing.T) {
 	}
 	var b strings.Builder
 	names := eval.Builtins()
-	b.WriteString("Builtins (" + itoa(len(names)) + "; `?Name` will show each one's usage): ")
+	b.WriteString("Builtins (" + itoa(len(names)) + "): ")
 	for k, bi := range names {
 		if k > 0 {
 			b.WriteString(", ")

@@ -605,7 +605,8 @@ func (p *printer) times(args []Expr, ctx int) {
 		num = append(num, a)
 	}
 	minus := false
-	if len(num) > 0 && num[0] == Int(-1) && len(num)+len(den) > 1 {
+	// -x for Times[-1, x]; a number after it keeps the factor (-1*0 is not the literal -0)
+	if len(num) > 0 && num[0] == Int(-1) && len(num)+len(den) > 1 && !(len(num) > 1 && isNumber(num[1])) {
 		minus, num = true, num[1:]
 	}
 	prec := precTimes
@@ -646,6 +647,16 @@ func (p *printer) power(args []Expr, ctx int) {
 		p.w("Sqrt[")
 		p.expr(args[0], 0)
 		p.w("]")
+		return
+	}
+	if e, ok := negated(args[1]); ok && (p.form == InputFormat || p.form == FullFormat) && e != Int(1) && isNumber(args[1]) {
+		// InputForm writes x^(-2), which reads back as the same power (1/x^2 would not)
+		p.paren(precPower < ctx, func() {
+			p.expr(args[0], precPower+1)
+			p.w("^(")
+			p.expr(args[1], 0)
+			p.w(")")
+		})
 		return
 	}
 	if e, ok := negated(args[1]); ok {

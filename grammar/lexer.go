@@ -279,8 +279,14 @@ func (s *scanner) scanString(start lexer.Position) (lexer.Token, *SyntaxError) {
 					}
 				}
 				// Unknown escapes keep the backslash, as Wolfram does with "\q".
+				r, size := utf8.DecodeRuneInString(s.src[s.off+1:])
+				if r == utf8.RuneError && size == 1 {
+					return lexer.Token{}, s.errorf(s.pos(), errSyntax, "the input is not valid UTF-8 (byte 0x%02x)", e)
+				}
 				b.WriteByte('\\')
-				b.WriteByte(e)
+				b.WriteString(s.src[s.off+1 : s.off+1+size])
+				s.advance(1 + size)
+				continue
 			}
 			s.advance(2)
 		default:
