@@ -1,7 +1,9 @@
 package eval
 
 import (
+	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -382,6 +384,9 @@ func flatten(head Expr, args []Expr) ([]Expr, bool) {
 
 // thread applies a Listable function element by element: {1, 2} + 1 is {2, 3}.
 func (s *Session) thread(n *Normal) (Expr, bool) {
+	if r, ok := s.threadIntegers(n); ok {
+		return r, true
+	}
 	length := -1
 	for _, a := range n.Args {
 		if l, ok := a.(*Normal); ok && l.Head == SymList {
@@ -514,3 +519,76 @@ func (s *Session) Apply(f Expr, args ...Expr) Expr {
 
 // TrueQ reports whether e is the symbol True.
 func TrueQ(e Expr) bool { return e == SymTrue }
+
+// threadIntegers is the fast way to thread Plus, Times and Power over lists of machine
+// integers (Range[10^6]^2 + 1): element by element in Go, without building a call per
+// element, as Wolfram's packed arrays are. Anything else (a symbol, a real, an overflow, a
+// negative power) takes the general path.
+func (s *Session) threadIntegers(n *Normal) (Expr, bool) {
+	if n.Head != SymPlus && n.Head != SymTimes && n.Head != SymPower || len(n.Args) < 2 {
+		return nil, false
+	}
+	if n.Head == SymPower && len(n.Args) != 2 {
+		return nil, false
+	}
+	length := -1
+	for _, a := range n.Args {
+		switch x := a.(type) {
+		case Int:
+		case *Normal:
+			if x.Head != SymList || !x.inert || length >= 0 && len(x.Args) != length {
+				return nil, false
+			}
+			length = len(x.Args)
+		default:
+			return nil, false
+		}
+	}
+	if length < 0 {
+		return nil, false
+	}
+	arg := func(a Expr, i int) (int64, bool) {
+		if l, ok := a.(*Normal); ok {
+			v, ok := l.Args[i].(Int)
+			return int64(v), ok
+		}
+		return int64(a.(Int)), true
+	}
+	out := make([]Expr, length)
+	for i := range out {
+		acc, ok := arg(n.Args[0], i)
+		if !ok {
+			return nil, false
+		}
+		for _, a := range n.Args[1:] {
+			v, ok := arg(a, i)
+			if !ok {
+				return nil, false
+			}
+			var r int64
+			switch n.Head {
+			case SymPlus:
+				r = acc + v
+				ok = (acc >= 0) != (v >= 0) || (r >= 0) == (acc >= 0)
+			case SymTimes:
+				hi, lo := bits.Mul64(uint64(abs64(acc)), uint64(abs64(v)))
+				ok = hi == 0 && lo <= math.MaxInt64 && acc != math.MinInt64 && v != math.MinInt64
+				r = acc * v
+			default:
+				if v < 1 || v >= 64 {
+					return nil, false
+				}
+				r, ok = intPow(acc, v)
+			}
+			if !ok {
+				return nil, false
+			}
+			acc = r
+		}
+		out[i] = Int(acc)
+		if i&4095 == 0 {
+			s.checkAbort()
+		}
+	}
+	return inertList(out), true
+}
