@@ -527,6 +527,10 @@ func (s *Session) normalize(e Expr, want map[*Symbol]bool, count *int) Expr {
 		if want != nil && !want[SymByteArray] {
 			return x
 		}
+		if len(x.B) > listMaxLen {
+			s.Message("Normal", "nomem")
+			return x
+		}
 		out := make([]Expr, len(x.B))
 		for i, v := range x.B {
 			out[i] = Int(v)
@@ -1196,6 +1200,11 @@ func (p *jsonParser) number() (Expr, bool) {
 		}
 	}
 	tok := src[start:p.pos]
+	if len(tok) > maxDigits {
+		// decimal conversion of huge numbers takes quadratic time: refuse, do not hang
+		p.fail("jsoninvalidtoken", start)
+		return nil, false
+	}
 	if !frac && !expo {
 		if v, err := strconv.ParseInt(tok, 10, 64); err == nil {
 			return Int(v), true

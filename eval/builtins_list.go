@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"fmt"
 	"cmp"
 	"math"
 	"math/big"
@@ -1106,9 +1107,19 @@ func (s *Session) joinAt(parts []Expr, level int, c *Normal) (Expr, bool) {
 		return inertList([]Expr{}), true
 	}
 	for i := 1; i < len(parts); i++ {
-		if !SameQ(HeadOf(parts[i]), HeadOf(parts[0])) {
+		// the same head, and the same kind of value: an unevaluated ByteArray[x] has the head
+		// of a byte array without being one
+		if !SameQ(HeadOf(parts[i]), HeadOf(parts[0])) || fmt.Sprintf("%T", parts[i]) != fmt.Sprintf("%T", parts[0]) {
 			s.Message("Join", "heads", HeadOf(parts[0]), HeadOf(parts[i]), Int(1), Int(i+1))
 			return nil, false
+		}
+	}
+	if _, ok := parts[0].(*Normal); !ok {
+		if _, ba := parts[0].(*ByteArray); !ba {
+			if _, as := parts[0].(*Assoc); !as {
+				s.Message("Join", "normal", Int(1), c)
+				return nil, false
+			}
 		}
 	}
 	switch first := parts[0].(type) {
@@ -1525,6 +1536,7 @@ func fnSum(s *Session, c *Normal) Expr {
 	var num Expr = Int(0)
 	var terms []Expr
 	ok := s.each("Sum", c.Args[1:], func() {
+		s.checkAbort()
 		v := s.Eval(body)
 		if x, isInt := v.(Int); isInt {
 			sum := acc + int64(x)

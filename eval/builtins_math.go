@@ -165,6 +165,14 @@ func roundFn(f func(float64) float64) func(*Session, *Normal) Expr {
 		case Int, *BigInt:
 			return x
 		case Real:
+			switch {
+			case math.IsInf(float64(x), 1):
+				return SymInfinity
+			case math.IsInf(float64(x), -1):
+				return negInfinity
+			case math.IsNaN(float64(x)):
+				return SymIndeterminate
+			}
 			r := f(float64(x))
 			if math.Abs(r) < 1<<62 {
 				return Int(int64(r))

@@ -282,11 +282,19 @@ func fnCharacters(s *Session, c *Normal) Expr {
 	if !ok {
 		return s.typeError("Characters", "string", 1, c)
 	}
-	out := make([]Expr, 0, utf8.RuneCountInString(string(str)))
+	n := utf8.RuneCountInString(string(str))
+	if n > listMaxLen {
+		s.Message("Characters", "nomem")
+		return nil
+	}
+	out := make([]Expr, 0, n)
 	for i := 0; i < len(str); {
 		_, w := utf8.DecodeRuneInString(string(str[i:]))
 		out = append(out, str[i:i+w])
 		i += w
+		if len(out)&4095 == 0 {
+			s.checkAbort()
+		}
 	}
 	return inertList(out)
 }
@@ -1725,6 +1733,11 @@ func fnToCharacterCode(s *Session, c *Normal) Expr {
 		return nil
 	}
 	return s.strMap(c, c.Args[0], 1, func(str string) Expr {
+		if len(str) > listMaxLen {
+			s.Message("ToCharacterCode", "nomem")
+			return SymFailed
+		}
+		s.checkAbort()
 		if utf8Bytes {
 			out := make([]Expr, len(str))
 			for i := 0; i < len(str); i++ {

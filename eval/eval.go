@@ -53,6 +53,10 @@ func parseReal(text string) Expr {
 	return Real(v)
 }
 
+// maxDigits bounds the digits of an integer read from text (the grammar and JSON): decimal
+// conversion takes quadratic time, and a number of ten million digits would hang the session.
+const maxDigits = 200000
+
 // Eval evaluates e to its value under the session's definitions.
 func (s *Session) Eval(e Expr) Expr {
 	switch x := e.(type) {

@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"fmt"
 	"math/big"
 	"strconv"
 	"strings"
@@ -350,8 +351,16 @@ func (f *folder) integer(text string, pos Position) *Node {
 		return &Node{Kind: Call, Head: Sym("Times"), Args: []*Node{Int(mant),
 			Apply("Power", Int("10"), Int(strconv.Itoa(e)))}, Pos: pos}
 	}
+	if len(text) > maxDigits {
+		f.fail(pos, fmt.Sprintf("the number has more than %d digits", maxDigits))
+		return Int("0")
+	}
 	return &Node{Kind: Integer, Text: text, Pos: pos}
 }
+
+// maxDigits bounds integer literals: reading a decimal number takes quadratic time, and one of
+// ten million digits would hang the session.
+const maxDigits = 200000
 
 // blank reads x_, x__, x___, _h, x_h and x_. into Pattern, Blank, BlankSequence,
 // BlankNullSequence and Optional.
