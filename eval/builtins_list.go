@@ -1,8 +1,8 @@
 package eval
 
 import (
-	"fmt"
 	"cmp"
+	"fmt"
 	"math"
 	"math/big"
 	"slices"
