@@ -1154,10 +1154,6 @@ func jsonHex4(s string, at int) (rune, bool) {
 	return rune(v), true
 }
 
-// maxExactExponent bounds the exponent of a number read exactly (1e5 is the integer 100000,
-// 1e-2 the rational 1/100, as Wolfram reads 1*^-2); beyond it the number is a machine real.
-const maxExactExponent = 400
-
 func (p *jsonParser) number() (Expr, bool) {
 	start := p.pos
 	src := p.src
@@ -1176,7 +1172,6 @@ func (p *jsonParser) number() (Expr, bool) {
 		p.fail("jsoninvalidtoken", p.pos)
 		return nil, false
 	}
-	intEnd := p.pos
 	frac, expo := false, false
 	if p.pos < len(src) && src[p.pos] == '.' {
 		frac = true
@@ -1186,11 +1181,9 @@ func (p *jsonParser) number() (Expr, bool) {
 			return nil, false
 		}
 	}
-	expStart := 0
 	if p.pos < len(src) && (src[p.pos] == 'e' || src[p.pos] == 'E') {
 		expo = true
 		p.pos++
-		expStart = p.pos
 		if p.pos < len(src) && (src[p.pos] == '+' || src[p.pos] == '-') {
 			p.pos++
 		}
@@ -1212,16 +1205,7 @@ func (p *jsonParser) number() (Expr, bool) {
 		v, _ := new(big.Int).SetString(tok, 10)
 		return BigOrInt(v), true
 	}
-	if !frac {
-		if e, err := strconv.Atoi(src[expStart:p.pos]); err == nil && e >= -maxExactExponent && e <= maxExactExponent {
-			m, _ := new(big.Int).SetString(src[start:intEnd], 10)
-			scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(e, -e))), nil)
-			if e >= 0 {
-				return BigOrInt(m.Mul(m, scale)), true
-			}
-			return RatOrInt(new(big.Rat).SetFrac(m, scale)), true
-		}
-	}
+	// a fraction or an exponent makes a real, as Wolfram reads JSON (1e2 is 100.)
 	f, _ := strconv.ParseFloat(tok, 64) // out of range: ±Inf or 0, as a machine real must
 	return Real(f), true
 }

@@ -195,7 +195,7 @@ func TestImportStringJSON(t *testing.T) {
 	checkEval(t, []evalCase{
 		{`InputForm[ImportString["{\"a\": 1, \"b\": [1, 2]}", "RawJSON"]]`, `<|"a" -> 1, "b" -> {1, 2}|>`},
 		{`InputForm[ImportString["{\"a\": 1, \"b\": {\"c\": null}}", "JSON"]]`, `{"a" -> 1, "b" -> {"c" -> Null}}`},
-		{`InputForm[ImportString["[true, false, null, \"s\", -0, 2.5, 1e3, 1E-2, 2.5e1, 9223372036854775808]", "RawJSON"]]`, `{True, False, Null, "s", 0, 2.5, 1000, 1/100, 25., 9223372036854775808}`},
+		{`InputForm[ImportString["[true, false, null, \"s\", -0, 2.5, 1e3, 1E-2, 2.5e1, 9223372036854775808]", "RawJSON"]]`, `{True, False, Null, "s", 0, 2.5, 1000., 0.01, 25., 9223372036854775808}`},
 		{`InputForm[ImportString["  [ ]  ", "RawJSON"]]`, `{}`},
 		{`InputForm[ImportString["{}", "RawJSON"]]`, `<||>`},
 		{`InputForm[ImportString["{}", "JSON"]]`, `{}`},

@@ -1571,7 +1571,12 @@ func fnSort(s *Session, c *Normal) Expr {
 	var before func(a, b Expr) bool
 	if len(c.Args) == 2 {
 		p := c.Args[1]
-		before = func(a, b Expr) bool { return s.Apply(p, a, b) == SymTrue }
+		// an ordering function gives True or 1 when a comes first, 0 when a and b are equal
+		// (they keep their order), False or -1 when b comes first
+		before = func(a, b Expr) bool {
+			r := s.Apply(p, a, b)
+			return r == SymTrue || r == Int(1) || r == Int(0)
+		}
 	}
 	if a, isAssoc := c.Args[0].(*Assoc); isAssoc {
 		idx := s.sortIndex(a.vals, before)

@@ -104,8 +104,8 @@ func TestPart(t *testing.T) {
 		{"InputForm[ByteArray[{1, 2, 3}][[2 ;; 3]]]", "ByteArray[\"AgM=\"]"},
 		{"InputForm[ByteArray[{1, 2, 3}][[{3, 1}]]]", "ByteArray[\"AwE=\"]"},
 		{"ByteArray[{1, 2, 3}][[0]]", "ByteArray"},
-		{"ByteArray[{1, 2, 3}][[4]]", "Part::partw: Part 4 of ByteArray[\"AQID\"] does not exist.\nByteArray[<3>][[4]]"},
-		{"ByteArray[{1, 2, 3}][[1, 1]]", "Part::partd: Part specification ByteArray[\"AQID\"][[1, 1]] is longer than depth of object.\nByteArray[<3>][[1, 1]]"},
+		{"ByteArray[{1, 2, 3}][[4]]", "Part::partw: Part 4 of ByteArray[<3>] does not exist.\nByteArray[<3>][[4]]"},
+		{"ByteArray[{1, 2, 3}][[1, 1]]", "Part::partd: Part specification ByteArray[<3>][[1, 1]] is longer than depth of object.\nByteArray[<3>][[1, 1]]"},
 		// Key as an operator
 		{"Key[\"a\"][<|\"a\" -> 5|>]", "5"},
 		{"Key[\"b\"][<|\"a\" -> 5|>]", "Missing[KeyAbsent, b]"},

@@ -58,6 +58,7 @@ var stringBuiltins = []*Builtin{
 	{Name: "ToExpression", Usage: "ToExpression[s] parses the string s and evaluates it; with several lines, each in turn, giving the last.\nToExpression[s, InputForm, h] wraps the parsed expression in h before evaluating it.", Min: 1, Max: 3, Fn: fnToExpression,
 		Messages: map[string]string{
 			"sntx":      "Invalid syntax in or before `1`.",
+			"sntxi":     "Incomplete expression; more input is needed.",
 			"interpfmt": "`1` is not a valid interpretation format. Valid interpretation formats include InputForm and any member of $BoxForms.",
 		}},
 	{Name: "IntegerString", Usage: "IntegerString[n] gives the decimal digits of n (without its sign) as a string.\nIntegerString[n, b] gives the base-b digits.\nIntegerString[n, b, len] pads with zeros on the left (or keeps the last digits) to len digits.", Attrs: Listable, Min: 1, Max: 3, Fn: fnIntegerString,
@@ -1518,6 +1519,11 @@ func (s *Session) toExprParseEval(src string, head Expr) Expr {
 			continue
 		}
 		open = strOpenTracker{}
+		if i == len(lines)-1 && grammar.NeedsMore(chunk.String()) {
+			// the text ends in the middle of an expression
+			s.Message("ToExpression", "sntxi")
+			return SymFailed
+		}
 		if !flush() {
 			s.Message("ToExpression", "sntx", String(src))
 			return SymFailed

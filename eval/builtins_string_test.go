@@ -263,7 +263,7 @@ func TestStrToStringToExpression(t *testing.T) {
 		{`ToExpression["a\nb", InputForm, Hold]`, `Hold[a; b]`},
 		{`ToExpression["1+1", StandardForm]`, `2`},
 		{`ToExpression["1+)"]`, "ToExpression::sntx: Invalid syntax in or before \"1+)\".\n$Failed"},
-		{`ToExpression["1+"]`, "ToExpression::sntx: Invalid syntax in or before \"1+\".\n$Failed"},
+		{`ToExpression["1+"]`, "ToExpression::sntxi: Incomplete expression; more input is needed.\n$Failed"},
 		// nothing runs when any line is bad
 		{`ToExpression["Print[1]\n1+)"]`, "ToExpression::sntx: Invalid syntax in or before \"Print[1]\\n1+)\".\n$Failed"},
 		{`Quiet[ToExpression["f["]]`, `$Failed`},

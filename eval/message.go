@@ -164,7 +164,7 @@ func messageArg(e Expr) string {
 	if h, ok := e.(*Normal); ok && h.Head == SymHoldForm && len(h.Args) == 1 {
 		e = h.Args[0]
 	}
-	text := InputForm(e)
+	text := format(e, messageFormat)
 	if len(text) > 300 {
 		text = text[:150] + " … " + text[len(text)-100:]
 	}

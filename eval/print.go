@@ -18,6 +18,8 @@ const (
 	OutputFormat Form = iota
 	InputFormat
 	FullFormat
+	// messageFormat is InputForm, but byte arrays show their length, as in results
+	messageFormat
 )
 
 // Formatter prints an object's expression specially in OutputForm or InputForm (the socket
@@ -116,7 +118,7 @@ func (p *printer) expr(e Expr, ctx int) {
 	case *Symbol:
 		p.w(x.Name)
 	case *ByteArray:
-		if p.form == OutputFormat {
+		if p.form == OutputFormat || p.form == messageFormat {
 			p.w("ByteArray[<" + strconv.Itoa(len(x.B)) + ">]")
 		} else {
 			p.w(`ByteArray["` + base64.StdEncoding.EncodeToString(x.B) + `"]`)
