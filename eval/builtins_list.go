@@ -1670,14 +1670,7 @@ func fnSortBy(s *Session, c *Normal) Expr {
 		}
 		return Order(elems[i], elems[j])
 	})
-	if a, isAssoc := c.Args[0].(*Assoc); isAssoc {
-		return subAssoc(a, idx)
-	}
-	out := make([]Expr, len(idx))
-	for j, i := range idx {
-		out[j] = elems[i]
-	}
-	return s.settle(&Normal{Head: c.Args[0].(*Normal).Head, Args: out})
+	return s.pick(c.Args[0], elems, idx)
 }
 
 func fnReverse(s *Session, c *Normal) Expr {
@@ -1813,14 +1806,7 @@ func fnDeleteDuplicates(s *Session, c *Normal) Expr {
 			}
 		}
 	}
-	if a, isAssoc := c.Args[0].(*Assoc); isAssoc {
-		return subAssoc(a, keep)
-	}
-	out := make([]Expr, len(keep))
-	for j, i := range keep {
-		out[j] = elems[i]
-	}
-	return s.settle(&Normal{Head: c.Args[0].(*Normal).Head, Args: out})
+	return s.pick(c.Args[0], elems, keep)
 }
 
 // tally counts the distinct elements in order of first appearance.
@@ -2292,14 +2278,7 @@ func fnSelect(s *Session, c *Normal) Expr {
 			keep = append(keep, i)
 		}
 	}
-	if a, isAssoc := c.Args[0].(*Assoc); isAssoc {
-		return subAssoc(a, keep)
-	}
-	out := make([]Expr, len(keep))
-	for j, i := range keep {
-		out[j] = elems[i]
-	}
-	return s.settle(&Normal{Head: c.Args[0].(*Normal).Head, Args: out})
+	return s.pick(c.Args[0], elems, keep)
 }
 
 // caseRule splits a Cases pattern into the pattern and, for lhs -> rhs or lhs :> rhs, the
@@ -3211,4 +3190,17 @@ func fnMatrixQ(s *Session, c *Normal) Expr {
 		}
 	}
 	return SymTrue
+}
+
+// pick gives the elements at positions idx of a list or association (elems are its values),
+// keeping the list's head: what Select, DeleteDuplicates and SortBy return.
+func (s *Session) pick(from Expr, elems []Expr, idx []int) Expr {
+	if a, isAssoc := from.(*Assoc); isAssoc {
+		return subAssoc(a, idx)
+	}
+	out := make([]Expr, len(idx))
+	for j, i := range idx {
+		out[j] = elems[i]
+	}
+	return s.settle(&Normal{Head: from.(*Normal).Head, Args: out})
 }

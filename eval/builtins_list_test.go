@@ -1,11 +1,8 @@
 package eval
 
 import (
-	"context"
 	"io"
 	"testing"
-
-	"github.com/socketrepl/socketrepl/grammar"
 )
 
 func TestRangeLength(t *testing.T) {
@@ -671,25 +668,10 @@ func TestTotalNoPerElementWork(t *testing.T) {
 	}
 }
 
-// listBench evaluates src b.N times in one session, parsing once.
-func listBench(b *testing.B, src string) {
-	s := NewSession(io.Discard)
-	n, err := grammar.Parse(src)
-	if err != nil {
-		b.Fatal(err)
-	}
-	e := s.Lower(n)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		s.Do(context.Background(), e, src)
-	}
-}
-
 // Compared with CPython's sum(i*i for i in range(10**6)).
-func BenchmarkTotalTable(b *testing.B) { listBench(b, "Total[Table[i^2, {i, 10^6}]]") }
+func BenchmarkTotalTable(b *testing.B) { benchEval(b, "Total[Table[i^2, {i, 10^6}]]") }
 
-func BenchmarkTotalRange(b *testing.B) { listBench(b, "x = Range[10^6]; Total[x]") }
+func BenchmarkTotalRange(b *testing.B) { benchEval(b, "x = Range[10^6]; Total[x]") }
 
 // Appending reuses a list's spare room at most once, so no list ever sees another's elements.
 func TestAppendSharing(t *testing.T) {
