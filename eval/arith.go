@@ -364,6 +364,14 @@ func fnPower(s *Session, c *Normal) Expr {
 		return nil
 	}
 	base, exp := c.Args[0], c.Args[1]
+	if b, ok := base.(Int); ok {
+		// machine integer to a small positive power, the common case, first
+		if e, ok := exp.(Int); ok && e > 1 && e < 64 {
+			if r, ok := intPow(int64(b), int64(e)); ok {
+				return Int(r)
+			}
+		}
+	}
 	if isZero(exp) {
 		if isZero(base) {
 			s.Message("Power", "indet", NewNormal(SymPower, base, exp))

@@ -395,7 +395,12 @@ func fnAddTo(s *Session, c *Normal) Expr {
 	if sym, ok := c.Args[0].(*Symbol); ok && !sym.system && sym.attrs&Protected == 0 {
 		if x, ok := sym.own.(Int); ok {
 			if d, ok := c.Args[1].(Int); ok {
-				v := addNum(x, d)
+				var v Expr
+				if sum := x + d; (x >= 0) != (d >= 0) || (sum >= 0) == (x >= 0) {
+					v = sum
+				} else {
+					v = addNum(x, d) // overflow: a big integer
+				}
 				s.setOwn(sym, v)
 				return v
 			}

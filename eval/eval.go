@@ -263,7 +263,7 @@ func (s *Session) evalTransient(sym *Symbol, n *Normal) (Expr, bool) {
 			for _, b := range n.Args[i+1:] {
 				vals = append(vals, s.Eval(b))
 			}
-			clear(sc.args[:])
+			clear(args)
 			// the general path, not this one again: the arguments are values now, and
 			// evaluating them once more gives them back
 			return s.evalArgsAndApply(&Normal{Head: sym, Args: vals}, sym, sym, sym.attrs), true
@@ -278,7 +278,7 @@ func (s *Session) evalTransient(sym *Symbol, n *Normal) (Expr, bool) {
 			s.hintUnknown(sym)
 		}
 	}
-	clear(sc.args[:])
+	clear(args) // drop the references, so that the scratch keeps nothing alive
 	return r, true
 }
 
