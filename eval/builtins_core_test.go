@@ -156,6 +156,7 @@ func TestCoreEvaluation(t *testing.T) {
 		{"Join[ByteArray[{1}], ByteArray[x]]", "ByteArray::lend: The argument at position 1 in ByteArray[x] should be a vector of unsigned byte values or a Base64-encoded string.\nJoin::heads: Heads ByteArray and ByteArray at positions 1 and 2 are expected to be the same.\nJoin[ByteArray[<1>], ByteArray[x]]"},
 		{"Floor[ImportString[\"1e999\", \"RawJSON\"]]", "Infinity"},
 		{"Floor[1.*^400]", "Infinity"},
+		{"x = Range[100]; x[[1000]];", "Part::partw: Part 1000 of {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77 … does not exist.\nNull"},
 		{"Throw[1]", "Throw::nocatch: Uncaught Throw[1] returned to top level.\nHold[Throw[1]]"},
 		{"Break[]", "Break::nofwd: No enclosing For, While, or Do found for Break[].\nHold[Break[]]"},
 		{"Check[1/0, \"failed\"]", "Power::infy: Infinite expression 1/0 encountered.\nfailed"},

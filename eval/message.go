@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // generalMessages are Wolfram's General:: templates, used by any symbol that has no text of
@@ -164,9 +165,13 @@ func messageArg(e Expr) string {
 	if h, ok := e.(*Normal); ok && h.Head == SymHoldForm && len(h.Args) == 1 {
 		e = h.Args[0]
 	}
-	text := format(e, messageFormat)
-	if len(text) > 300 {
-		text = text[:150] + " … " + text[len(text)-100:]
+	text, cut := formatLimited(e, messageFormat, 300)
+	if cut {
+		// keep whole characters
+		for len(text) > 0 && !utf8.ValidString(text) {
+			text = text[:len(text)-1]
+		}
+		text = strings.TrimRight(text, ", ") + " …"
 	}
 	return text
 }

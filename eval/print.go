@@ -82,9 +82,32 @@ type printer struct {
 	b     strings.Builder
 	form  Form
 	depth int
+	// limit, when positive, is how much text to keep: past it the printer stops writing (and
+	// stops walking lists), so a message about a 10^8-character string costs little.
+	limit int
 }
 
-func (p *printer) w(s string) { p.b.WriteString(s) }
+func (p *printer) w(s string) {
+	if p.limit > 0 {
+		if room := p.limit - p.b.Len(); room < len(s) {
+			if room > 0 {
+				p.b.WriteString(s[:room])
+			}
+			return
+		}
+	}
+	p.b.WriteString(s)
+}
+
+// full reports whether a limited printer has written all it will.
+func (p *printer) full() bool { return p.limit > 0 && p.b.Len() >= p.limit }
+
+// formatLimited renders e in form f, keeping about limit bytes.
+func formatLimited(e Expr, f Form, limit int) (string, bool) {
+	p := printer{form: f, limit: limit}
+	p.expr(e, 0)
+	return p.b.String(), p.full()
+}
 
 // expr prints e in a context that binds at precedence ctx: e is parenthesised when it binds
 // more loosely.
@@ -164,6 +187,9 @@ func (p *printer) paren(need bool, body func()) {
 
 func (p *printer) args(args []Expr, sep string, prec int) {
 	for i, a := range args {
+		if p.full() {
+			return
+		}
 		if i > 0 {
 			p.w(sep)
 		}
