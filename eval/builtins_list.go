@@ -295,6 +295,27 @@ func fnRange(s *Session, c *Normal) Expr {
 	if len(c.Args) == 3 {
 		d = c.Args[2]
 	}
+	if (!isNumber(a) || !isNumber(b)) && isNumber(d) && !isZero(d) {
+		// Range[a, a + 2]: symbolic ends a whole number of steps apart
+		steps := s.Eval(NewNormal(SymTimes, NewNormal(SymPlus, b, NewNormal(SymTimes, Int(-1), a)),
+			NewNormal(SymPower, d, Int(-1))))
+		if isNumber(steps) {
+			if cmpNum(steps, Int(0)) < 0 {
+				return inertList([]Expr{})
+			}
+			q := floorDiv(steps, Int(1))
+			n, ok := q.(Int)
+			if !ok || n >= listMaxLen {
+				s.Message("Range", "nomem")
+				return nil
+			}
+			out := make([]Expr, int(n)+1)
+			for k := range out {
+				out[k] = s.Eval(NewNormal(SymPlus, a, NewNormal(SymTimes, Int(k), d)))
+			}
+			return List(out...)
+		}
+	}
 	if !isNumber(a) || !isNumber(b) || !isNumber(d) || isZero(d) {
 		s.Message("Range", "range", c)
 		return nil
