@@ -490,7 +490,9 @@ func seqRange(ln, m, n, st int) (start, count int, ok bool) {
 	}
 	if st > 0 {
 		if m > n {
-			return 0, 0, m >= 1 && m <= ln+1 && n >= 0 && n <= ln
+			// only the empty run just past an end (m = n + 1) is allowed, as in Wolfram:
+			// Take[l, {3, 2}] is {}, Take[l, {3, 1}] is an error
+			return 0, 0, m == n+1 && m >= 1 && m <= ln+1
 		}
 		if m < 1 || n > ln {
 			return 0, 0, false
@@ -498,7 +500,7 @@ func seqRange(ln, m, n, st int) (start, count int, ok bool) {
 		return m - 1, (n-m)/st + 1, true
 	}
 	if m < n {
-		return 0, 0, m >= 0 && m <= ln && n >= 1 && n <= ln+1
+		return 0, 0, n == m+1 && m >= 0 && m <= ln
 	}
 	if n < 1 || m > ln {
 		return 0, 0, false
