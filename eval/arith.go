@@ -504,14 +504,17 @@ func rank(e Expr) int {
 }
 
 // Order compares two expressions in canonical order: -1, 0 or 1.
-func Order(a, b Expr) int {
+func Order(a, b Expr) int { return order(a, b, 0) }
+
+func order(a, b Expr, depth int) int {
+	walkDeeper(depth)
 	ra, rb := rank(a), rank(b)
 	// x and x^2 and 2 x sort by their base, as Wolfram writes x + x^2 + y
 	if ra == 4 || rb == 4 {
 		ka, changedA := sortBase(a)
 		kb, changedB := sortBase(b)
 		if changedA || changedB {
-			if c := Order(ka, kb); c != 0 {
+			if c := order(ka, kb, depth+1); c != 0 {
 				return c
 			}
 		}
@@ -544,7 +547,7 @@ func Order(a, b Expr) int {
 		return strings.Compare(string(x.B), string(b.(*ByteArray).B))
 	case *Assoc:
 		y := b.(*Assoc)
-		return compareSeq(x.Rules(), y.Rules())
+		return compareSeq(x.Rules(), y.Rules(), depth+1)
 	case *Normal:
 		y := b.(*Normal)
 		if len(x.Args) != len(y.Args) && SameQ(x.Head, y.Head) {
@@ -554,10 +557,10 @@ func Order(a, b Expr) int {
 			}
 			return 1
 		}
-		if c := Order(x.Head, y.Head); c != 0 {
+		if c := order(x.Head, y.Head, depth+1); c != 0 {
 			return c
 		}
-		return compareSeq(x.Args, y.Args)
+		return compareSeq(x.Args, y.Args, depth+1)
 	}
 	return 0
 }
@@ -578,9 +581,9 @@ func sortBase(e Expr) (Expr, bool) {
 	return e, false
 }
 
-func compareSeq(a, b []Expr) int {
+func compareSeq(a, b []Expr, depth int) int {
 	for i := 0; i < len(a) && i < len(b); i++ {
-		if c := Order(a[i], b[i]); c != 0 {
+		if c := order(a[i], b[i], depth); c != 0 {
 			return c
 		}
 	}

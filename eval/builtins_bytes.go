@@ -512,12 +512,13 @@ func fnNormal(s *Session, c *Normal) Expr {
 		}
 	}
 	count := 0
-	return s.normalize(c.Args[0], want, &count)
+	return s.normalize(c.Args[0], want, &count, 0)
 }
 
 // normalize converts the byte arrays and associations in e, at every level of e's parts,
 // but not inside what it converts: Normal[<|a -> <|b -> 1|>|>] is {a -> <|b -> 1|>}.
-func (s *Session) normalize(e Expr, want map[*Symbol]bool, count *int) Expr {
+func (s *Session) normalize(e Expr, want map[*Symbol]bool, count *int, depth int) Expr {
+	walkDeeper(depth)
 	*count++
 	if *count&0xfff == 0 {
 		s.checkAbort()
@@ -542,10 +543,10 @@ func (s *Session) normalize(e Expr, want map[*Symbol]bool, count *int) Expr {
 		}
 		return List(x.Rules()...)
 	case *Normal:
-		head := s.normalize(x.Head, want, count)
+		head := s.normalize(x.Head, want, count, depth+1)
 		var args []Expr
 		for i, a := range x.Args {
-			v := s.normalize(a, want, count)
+			v := s.normalize(a, want, count, depth+1)
 			if v != a && args == nil {
 				args = append([]Expr(nil), x.Args...)
 			}

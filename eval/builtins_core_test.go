@@ -319,3 +319,22 @@ func TestPrinting(t *testing.T) {
 		}
 	}
 }
+
+// Walks over data nested deeper than maxWalkDepth abort the input with General::deep instead
+// of exhausting the Go stack (which would end the process); the session goes on.
+func TestDeepData(t *testing.T) {
+	deep := "a = Nest[{#} &, 1, 200000]; b = Nest[{#} &, 1, 200000]; "
+	want := "General::deep: The expression is nested more than 100000 levels deep; the evaluation was aborted.\n$Aborted"
+	for _, in := range []string{"a === b", "Depth[a]", "Flatten[a]", "Position[a, 1]", "f[a] = 1",
+		"a /. 1 -> 2", "Sort[{a, b}]", "N[a]", "Normal[a]", "Dimensions[a]", "Total[a, Infinity]"} {
+		if got := run(t, deep+in); got != want {
+			t.Errorf("%s: got %.200q", in, got)
+		}
+	}
+	if got := run(t, deep+"Length[a]", "1 + 1"); !strings.HasSuffix(got, "2") {
+		t.Errorf("the session should go on: %q", got)
+	}
+	if got := run(t, "Depth[Nest[{#} &, 1, 50000]]"); got != "50001" {
+		t.Errorf("50000 levels are within bounds: got %q", got)
+	}
+}

@@ -1253,6 +1253,7 @@ func fnFlatten(s *Session, c *Normal) Expr {
 				return
 			}
 			if n, ok := a.(*Normal); ok && d > 0 && SameQ(n.Head, head) {
+				walkDeeper(depth - d)
 				walk(n.Args, d-1)
 				continue
 			}
@@ -1490,10 +1491,13 @@ func fnTotal(s *Session, c *Normal) Expr {
 }
 
 // flattenLists splices nested lists into one run of elements, down to depth more levels.
-func flattenLists(args []Expr, depth int) []Expr {
+func flattenLists(args []Expr, depth int) []Expr { return flattenListsAt(args, depth, 0) }
+
+func flattenListsAt(args []Expr, depth, level int) []Expr {
 	if depth <= 0 {
 		return args
 	}
+	walkDeeper(level)
 	nested := false
 	for _, a := range args {
 		if IsList(a) {
@@ -1507,7 +1511,7 @@ func flattenLists(args []Expr, depth int) []Expr {
 	var out []Expr
 	for _, a := range args {
 		if IsList(a) {
-			out = append(out, flattenLists(a.(*Normal).Args, depth-1)...)
+			out = append(out, flattenListsAt(a.(*Normal).Args, depth-1, level+1)...)
 		} else {
 			out = append(out, a)
 		}
@@ -1960,16 +1964,20 @@ func (ls levelSpec) has(level, depth int) bool {
 }
 
 // depthOf is Depth: 1 for an atom, one more than the deepest element otherwise.
-func depthOf(e Expr) int {
+func depthOf(e Expr) int { return depthAt(e, 0) }
+
+func depthAt(e Expr, level int) int {
 	d := 0
 	switch x := e.(type) {
 	case *Normal:
+		walkDeeper(level)
 		for _, a := range x.Args {
-			d = max(d, depthOf(a))
+			d = max(d, depthAt(a, level+1))
 		}
 	case *Assoc:
+		walkDeeper(level)
 		for _, a := range x.vals {
-			d = max(d, depthOf(a))
+			d = max(d, depthAt(a, level+1))
 		}
 	}
 	return d + 1
@@ -2000,6 +2008,7 @@ func (w *walker) walk(e Expr, level int) (out Expr, keep bool, depth int) {
 		w.s.checkAbort()
 	}
 	descend := w.depth || w.ls.hi > level
+	walkDeeper(level)
 	switch x := e.(type) {
 	case *Normal:
 		if !descend {
@@ -3136,6 +3145,7 @@ func fnDimensions(s *Session, c *Normal) Expr {
 		if lvl >= len(dims) {
 			return
 		}
+		walkDeeper(lvl)
 		if steps++; steps&0xffff == 0 {
 			s.checkAbort()
 		}

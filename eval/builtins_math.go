@@ -217,8 +217,9 @@ func realFn(f func(float64) float64) func(*Session, *Normal) Expr {
 
 // fnN converts exact numbers and numeric constants to machine reals, throughout an expression.
 func fnN(s *Session, c *Normal) Expr {
-	var conv func(Expr) Expr
-	conv = func(e Expr) Expr {
+	var conv func(Expr, int) Expr
+	conv = func(e Expr, depth int) Expr {
+		walkDeeper(depth)
 		switch x := e.(type) {
 		case Int, *BigInt, *Rat:
 			f, _ := ToFloat(x)
@@ -231,13 +232,13 @@ func fnN(s *Session, c *Normal) Expr {
 		case *Normal:
 			args := make([]Expr, len(x.Args))
 			for i, a := range x.Args {
-				args[i] = conv(a)
+				args[i] = conv(a, depth+1)
 			}
 			return s.Eval(&Normal{Head: x.Head, Args: args})
 		}
 		return e
 	}
-	return conv(c.Args[0])
+	return conv(c.Args[0], 0)
 }
 
 func fnNumerator(s *Session, c *Normal) Expr {

@@ -141,8 +141,25 @@ func literal(e Expr) bool {
 	return false
 }
 
+// maxWalkDepth bounds how deep the recursive walks over an expression go (SameQ, hash,
+// Order, Depth, Flatten): deeper data (Nest[{#} &, x, 10^7]) aborts the input with
+// General::deep instead of exhausting the Go stack, which would end the process.
+const maxWalkDepth = 100000
+
+// tooDeepSignal aborts an evaluation whose data is nested deeper than maxWalkDepth.
+type tooDeepSignal struct{}
+
+// walkDeeper is called on each level of a recursive walk.
+func walkDeeper(depth int) {
+	if depth > maxWalkDepth {
+		panic(tooDeepSignal{})
+	}
+}
+
 // SameQ is structural identity, Wolfram's ===.
-func SameQ(a, b Expr) bool {
+func SameQ(a, b Expr) bool { return sameQ(a, b, 0) }
+
+func sameQ(a, b Expr, depth int) bool {
 	switch x := a.(type) {
 	case Int:
 		y, ok := b.(Int)
@@ -169,8 +186,9 @@ func SameQ(a, b Expr) bool {
 		if !ok || len(x.keys) != len(y.keys) {
 			return false
 		}
+		walkDeeper(depth)
 		for i := range x.keys {
-			if !SameQ(x.keys[i], y.keys[i]) || !SameQ(x.vals[i], y.vals[i]) {
+			if !sameQ(x.keys[i], y.keys[i], depth+1) || !sameQ(x.vals[i], y.vals[i], depth+1) {
 				return false
 			}
 		}
@@ -183,11 +201,12 @@ func SameQ(a, b Expr) bool {
 		if x == y {
 			return true
 		}
-		if len(x.Args) != len(y.Args) || !SameQ(x.Head, y.Head) {
+		walkDeeper(depth)
+		if len(x.Args) != len(y.Args) || !sameQ(x.Head, y.Head, depth+1) {
 			return false
 		}
 		for i := range x.Args {
-			if !SameQ(x.Args[i], y.Args[i]) {
+			if !sameQ(x.Args[i], y.Args[i], depth+1) {
 				return false
 			}
 		}
@@ -201,8 +220,8 @@ func hash(e Expr) uint64 {
 	const prime = 1099511628211
 	h := uint64(14695981039346656037)
 	mix := func(v uint64) { h = (h ^ v) * prime }
-	var walk func(Expr)
-	walk = func(e Expr) {
+	var walk func(Expr, int)
+	walk = func(e Expr, depth int) {
 		switch x := e.(type) {
 		case Int:
 			mix(1)
@@ -234,20 +253,22 @@ func hash(e Expr) uint64 {
 				mix(uint64(c))
 			}
 		case *Assoc:
+			walkDeeper(depth)
 			mix(8)
 			for i := range x.keys {
-				walk(x.keys[i])
-				walk(x.vals[i])
+				walk(x.keys[i], depth+1)
+				walk(x.vals[i], depth+1)
 			}
 		case *Normal:
+			walkDeeper(depth)
 			mix(9)
-			walk(x.Head)
+			walk(x.Head, depth+1)
 			mix(uint64(len(x.Args)))
 			for _, a := range x.Args {
-				walk(a)
+				walk(a, depth+1)
 			}
 		}
 	}
-	walk(e)
+	walk(e, 0)
 	return h
 }

@@ -280,16 +280,19 @@ func (s *Session) evalCatchingContinue(e Expr) {
 }
 
 // mentions reports whether sym occurs anywhere in e.
-func mentions(e Expr, sym *Symbol) bool {
+func mentions(e Expr, sym *Symbol) bool { return mentionsAt(e, sym, 0) }
+
+func mentionsAt(e Expr, sym *Symbol, depth int) bool {
 	switch x := e.(type) {
 	case *Symbol:
 		return x == sym
 	case *Normal:
-		if mentions(x.Head, sym) {
+		walkDeeper(depth)
+		if mentionsAt(x.Head, sym, depth+1) {
 			return true
 		}
 		for _, a := range x.Args {
-			if mentions(a, sym) {
+			if mentionsAt(a, sym, depth+1) {
 				return true
 			}
 		}

@@ -43,6 +43,7 @@ var generalMessages = map[string]string{
 	"nocatch":  "Uncaught `1` returned to top level.",
 	"nofwd":    "No enclosing For, While, or Do found for `1`.",
 	"reclim":   "Recursion depth of `1` exceeded.",
+	"deep":     "The expression is nested more than `1` levels deep; the evaluation was aborted.",
 	"lvset":    "Local variable specification `1` contains `2`, which is an assignment to `3`; only assignments to symbols are allowed.",
 	"lvsym":    "Local variable specification `1` contains `2`, which is not a symbol or an assignment to a symbol.",
 	"lvlist":   "Local variable specification `1` is not a List.",

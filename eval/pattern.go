@@ -27,7 +27,9 @@ func (b bindings) get(s *Symbol) (Expr, bool) {
 // substitute replaces the bound symbols in e by their values, as a rule's right side is
 // instantiated. Unchanged subtrees are shared, not copied. A scoping construct inside that
 // declares a bound name (Function[x, …], Module[{x}, …], With, Block) shadows it there.
-func (b bindings) substitute(e Expr) Expr {
+func (b bindings) substitute(e Expr) Expr { return b.substituteAt(e, 0) }
+
+func (b bindings) substituteAt(e Expr, depth int) Expr {
 	if len(b) == 0 {
 		return e
 	}
@@ -41,13 +43,14 @@ func (b bindings) substitute(e Expr) Expr {
 		if x.inert {
 			return x
 		}
+		walkDeeper(depth)
 		if r, ok := b.shadowed(x); ok {
 			return r
 		}
-		h := b.substitute(x.Head)
+		h := b.substituteAt(x.Head, depth+1)
 		var out []Expr
 		for i, a := range x.Args {
-			v := b.substitute(a)
+			v := b.substituteAt(a, depth+1)
 			if v != a && out == nil {
 				out = make([]Expr, len(x.Args))
 				copy(out, x.Args[:i])
@@ -368,7 +371,9 @@ func (s *Session) matchRun(p Expr, run []Expr, b *bindings) bool {
 }
 
 // hasPattern reports whether e contains pattern constructs (so that it is not an exact key).
-func hasPattern(e Expr) bool {
+func hasPattern(e Expr) bool { return hasPatternAt(e, 0) }
+
+func hasPatternAt(e Expr, depth int) bool {
 	n, ok := e.(*Normal)
 	if !ok {
 		return false
@@ -378,11 +383,12 @@ func hasPattern(e Expr) bool {
 		SymAlternatives, SymOptional, SymHoldPattern:
 		return true
 	}
-	if hasPattern(n.Head) {
+	walkDeeper(depth)
+	if hasPatternAt(n.Head, depth+1) {
 		return true
 	}
 	for _, a := range n.Args {
-		if hasPattern(a) {
+		if hasPatternAt(a, depth+1) {
 			return true
 		}
 	}
@@ -393,36 +399,40 @@ func hasPattern(e Expr) bool {
 // and f[a_, b_] have the same shape.
 func patternShape(e Expr) Expr {
 	names := map[*Symbol]Expr{}
-	var walk func(Expr) Expr
-	walk = func(e Expr) Expr {
+	var walk func(Expr, int) Expr
+	walk = func(e Expr, depth int) Expr {
 		n, ok := e.(*Normal)
 		if !ok {
 			return e
 		}
+		walkDeeper(depth)
 		if n.Head == SymPattern && len(n.Args) == 2 {
 			if sym, ok := n.Args[0].(*Symbol); ok {
 				if _, seen := names[sym]; !seen {
 					names[sym] = Int(len(names) + 1)
 				}
-				return NewNormal(SymPattern, names[sym], walk(n.Args[1]))
+				return NewNormal(SymPattern, names[sym], walk(n.Args[1], depth+1))
 			}
 		}
 		args := make([]Expr, len(n.Args))
 		for i, a := range n.Args {
-			args[i] = walk(a)
+			args[i] = walk(a, depth+1)
 		}
-		return &Normal{Head: walk(n.Head), Args: args}
+		return &Normal{Head: walk(n.Head, depth+1), Args: args}
 	}
-	return walk(e)
+	return walk(e, 0)
 }
 
 // generality scores how general a pattern is, for ordering definitions most specific first:
 // literals 0, Blank[h] 1, Blank[] 2, sequences more, conditions a little less than their body.
-func generality(e Expr) int {
+func generality(e Expr) int { return generalityAt(e, 0) }
+
+func generalityAt(e Expr, depth int) int {
 	n, ok := e.(*Normal)
 	if !ok {
 		return 0
 	}
+	walkDeeper(depth)
 	switch n.Head {
 	case SymBlank:
 		if len(n.Args) > 0 {
@@ -435,26 +445,26 @@ func generality(e Expr) int {
 		return 50
 	case SymPattern:
 		if len(n.Args) == 2 {
-			return generality(n.Args[1])
+			return generalityAt(n.Args[1], depth+1)
 		}
 	case SymCondition, SymPatternTest:
 		if len(n.Args) == 2 {
-			return generality(n.Args[0]) - 5
+			return generalityAt(n.Args[0], depth+1) - 5
 		}
 	case SymAlternatives:
 		g := 0
 		for _, a := range n.Args {
-			g = max(g, generality(a))
+			g = max(g, generalityAt(a, depth+1))
 		}
 		return g
 	case SymOptional:
 		if len(n.Args) > 0 {
-			return generality(n.Args[0]) + 5
+			return generalityAt(n.Args[0], depth+1) + 5
 		}
 	}
-	g := generality(n.Head)
+	g := generalityAt(n.Head, depth+1)
 	for _, a := range n.Args {
-		g += generality(a)
+		g += generalityAt(a, depth+1)
 	}
 	return g
 }
@@ -606,6 +616,11 @@ func (s *Session) applyRule(r *Normal, e Expr) (Expr, bool) {
 // replaceAll applies rules to e and its parts, outermost first; a replaced part is not
 // searched again. It reports whether anything was replaced.
 func (s *Session) replaceAll(e Expr, rules []*Normal) (Expr, bool) {
+	return s.replaceAllAt(e, rules, 0)
+}
+
+func (s *Session) replaceAllAt(e Expr, rules []*Normal, depth int) (Expr, bool) {
+	walkDeeper(depth)
 	for _, r := range rules {
 		if rhs, ok := s.applyRule(r, e); ok {
 			return rhs, true
@@ -617,7 +632,7 @@ func (s *Session) replaceAll(e Expr, rules []*Normal) (Expr, bool) {
 			out := a.clone()
 			any := false
 			for i := range out.vals {
-				if v, ok := s.replaceAll(out.vals[i], rules); ok {
+				if v, ok := s.replaceAllAt(out.vals[i], rules, depth+1); ok {
 					out.vals[i], any = v, true
 				}
 			}
@@ -625,10 +640,10 @@ func (s *Session) replaceAll(e Expr, rules []*Normal) (Expr, bool) {
 		}
 		return e, false
 	}
-	h, changed := s.replaceAll(n.Head, rules)
+	h, changed := s.replaceAllAt(n.Head, rules, depth+1)
 	var args []Expr
 	for i, a := range n.Args {
-		if v, ok := s.replaceAll(a, rules); ok {
+		if v, ok := s.replaceAllAt(a, rules, depth+1); ok {
 			if args == nil {
 				args = append([]Expr(nil), n.Args...)
 			}

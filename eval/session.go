@@ -201,6 +201,9 @@ func (s *Session) topLevelSignal(r any, source string) Expr {
 	switch sig := r.(type) {
 	case abortSignal:
 		return SymAborted
+	case tooDeepSignal:
+		s.Message("General", "deep", Int(maxWalkDepth))
+		return SymAborted
 	case exitSignal:
 		return SymNull
 	case returnSignal:
