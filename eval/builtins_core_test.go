@@ -323,7 +323,7 @@ func TestPrinting(t *testing.T) {
 // Walks over data nested deeper than maxWalkDepth abort the input with General::deep instead
 // of exhausting the Go stack (which would end the process); the session goes on.
 func TestDeepData(t *testing.T) {
-	deep := "a = Nest[{#} &, 1, 200000]; b = Nest[{#} &, 1, 200000]; "
+	deep := "a = Nest[{#} &, 1, 120000]; b = Nest[{#} &, 1, 120000]; "
 	want := "General::deep: The expression is nested more than 100000 levels deep; the evaluation was aborted.\n$Aborted"
 	for _, in := range []string{"a === b", "Depth[a]", "Flatten[a]", "Position[a, 1]", "f[a] = 1",
 		"a /. 1 -> 2", "Sort[{a, b}]", "N[a]", "Normal[a]", "Dimensions[a]", "Total[a, Infinity]"} {
