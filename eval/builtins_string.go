@@ -867,26 +867,9 @@ func fnStringReplace(s *Session, c *Normal) Expr {
 		}
 		return nil
 	}
-	limit := -1
-	if len(args) == 3 {
-		switch n := args[2].(type) {
-		case Int:
-			if n < 0 {
-				s.Message("StringReplace", "innf", c, Int(3))
-				return nil
-			}
-			limit = int(min(n, 1<<40))
-		case *BigInt:
-			if n.V.Sign() < 0 {
-				s.Message("StringReplace", "innf", c, Int(3))
-				return nil
-			}
-		default:
-			if n != SymInfinity {
-				s.Message("StringReplace", "innf", c, Int(3))
-				return nil
-			}
-		}
+	limit, ok := s.strLimit("StringReplace", args, c)
+	if !ok {
+		return nil
 	}
 	return s.strMap(c, args[0], 1, func(str string) Expr {
 		return s.strReplace(str, rules, fold, limit)
@@ -1306,26 +1289,9 @@ func fnStringPosition(s *Session, c *Normal) Expr {
 	if !ok {
 		return nil
 	}
-	limit := -1
-	if len(pos) == 3 {
-		switch n := pos[2].(type) {
-		case Int:
-			if n < 0 {
-				s.Message("StringPosition", "innf", c, Int(3))
-				return nil
-			}
-			limit = int(min(n, 1<<40))
-		case *BigInt:
-			if n.V.Sign() < 0 {
-				s.Message("StringPosition", "innf", c, Int(3))
-				return nil
-			}
-		default:
-			if n != SymInfinity {
-				s.Message("StringPosition", "innf", c, Int(3))
-				return nil
-			}
-		}
+	limit, ok := s.strLimit("StringPosition", pos, c)
+	if !ok {
+		return nil
 	}
 	return s.strMap(c, pos[0], 1, func(str string) Expr {
 		found := s.strFind(str, m, overlaps, limit)
@@ -2126,4 +2092,28 @@ func fnUnixTime(s *Session, c *Normal) Expr {
 		return nil
 	}
 	return Int(d.t.Unix())
+}
+
+// strLimit reads the optional third argument of StringReplace and StringPosition, how many
+// matches to use: a non-negative integer or Infinity (-1 here: no limit).
+func (s *Session) strLimit(fn string, args []Expr, c *Normal) (int, bool) {
+	if len(args) != 3 {
+		return -1, true
+	}
+	switch n := args[2].(type) {
+	case Int:
+		if n >= 0 {
+			return int(min(n, 1<<40)), true
+		}
+	case *BigInt:
+		if n.V.Sign() >= 0 {
+			return -1, true
+		}
+	default:
+		if n == SymInfinity {
+			return -1, true
+		}
+	}
+	s.Message(fn, "innf", c, Int(3))
+	return 0, false
 }
