@@ -424,7 +424,8 @@ func patternShape(e Expr) Expr {
 }
 
 // generality scores how general a pattern is, for ordering definitions most specific first:
-// literals 0, Blank[h] 1, Blank[] 2, sequences more, conditions a little less than their body.
+// literals 0, _h 10, _ 20, sequences more, a condition or test a little less than its
+// pattern, a structure the average of its parts.
 func generality(e Expr) int { return generalityAt(e, 0) }
 
 func generalityAt(e Expr, depth int) int {
@@ -462,11 +463,16 @@ func generalityAt(e Expr, depth int) int {
 			return generalityAt(n.Args[0], depth+1) + 5
 		}
 	}
-	g := generalityAt(n.Head, depth+1)
+	// a structure is as general as its parts on average: {"prices", _String, _} is more
+	// specific than _ alone, and f[_Integer, _] more specific than f[_, _]
+	if len(n.Args) == 0 {
+		return generalityAt(n.Head, depth+1)
+	}
+	g := 0
 	for _, a := range n.Args {
 		g += generalityAt(a, depth+1)
 	}
-	return g
+	return generalityAt(n.Head, depth+1) + g/len(n.Args)
 }
 
 // rule is one definition: lhs = rhs or lhs := rhs.
