@@ -179,6 +179,9 @@ func fnTable(s *Session, c *Normal) Expr {
 			s.Message("Table", "nomem")
 			return nil
 		}
+		if r, ok := s.tableCompiled(body, it); ok {
+			return r
+		}
 		out := make([]Expr, it.count)
 		inert := true
 		for k := range out {
