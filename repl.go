@@ -54,9 +54,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case o.hasCode:
 		r.showOut = o.transcript
 		r.echo = o.transcript
-		src := newPipeLines(strings.NewReader(o.code), sigs)
-		defer src.Close()
-		return r.loop(src, "-e")
+		return r.loop(&stringLines{lines: strings.Split(o.code, "\n")}, "-e")
 	case len(o.files) > 0:
 		status := exitOK
 		for _, name := range o.files {
@@ -315,6 +313,25 @@ func (p *pipeLines) Next(string) (string, error) {
 		return "", errInterrupt
 	}
 }
+
+// stringLines gives the lines of -e code: nothing to wait for, so no goroutine and no
+// interrupt to watch (Ctrl-C during evaluation is handled as for any input).
+type stringLines struct {
+	lines []string
+	line  int
+}
+
+func (l *stringLines) Next(string) (string, error) {
+	if l.line >= len(l.lines) {
+		return "", io.EOF
+	}
+	l.line++
+	return strings.TrimSuffix(l.lines[l.line-1], "\r"), nil
+}
+
+func (l *stringLines) LineNumber() int { return l.line }
+func (l *stringLines) Save(string)     {}
+func (l *stringLines) Close()          {}
 
 // LineNumber is the number of the line last read, for error positions in files.
 func (p *pipeLines) LineNumber() int { return p.line }

@@ -143,7 +143,7 @@ func (s *Session) evalNormal1(n *Normal) Expr {
 		sym, attrs = hs, hs.attrs
 	}
 	if sym != nil && attrs&(HoldAll|HoldAllComplete|Flat|Orderless|SequenceHold) == 0 && sym.down == nil &&
-		sym.builtin != nil && sym.builtin.Transient && len(n.Args) <= len(s.scratch[0].args) {
+		sym.builtin != nil && sym.builtin.Transient && len(n.Args) <= scratchArgs {
 		if r, ok := s.evalTransient(sym, n); ok {
 			return r
 		}
@@ -237,8 +237,11 @@ var symEvaluate = sys("Evaluate")
 // comparisons, which keep nothing of their call, so Power[i, 2] in a loop allocates no call.
 type scratchCall struct {
 	n    Normal
-	args [4]Expr
+	args [scratchArgs]Expr
 }
+
+// scratchArgs is the most arguments a scratch call holds.
+const scratchArgs = 4
 
 // evalTransient evaluates the arguments into a scratch call and runs the builtin on it. It
 // gives up (ok false, having evaluated nothing twice) only before evaluating anything; when
@@ -250,7 +253,10 @@ func (s *Session) evalTransient(sym *Symbol, n *Normal) (Expr, bool) {
 		}
 	}
 	if s.depth >= len(s.scratch) {
-		return nil, false
+		// grown as evaluation gets deeper, not allocated whole for every session; a frame
+		// above keeps using its slot through its own pointer, which a reallocation here leaves
+		// valid (the old array stays alive while it is used)
+		s.scratch = append(s.scratch, make([]scratchCall, s.depth+16-len(s.scratch))...)
 	}
 	sc := &s.scratch[s.depth]
 	args := sc.args[:len(n.Args)]

@@ -36,7 +36,7 @@ type Session struct {
 	epoch uint64
 
 	depth       int
-	scratch     [RecursionLimit + 2]scratchCall // one per depth, for Transient builtins
+	scratch     []scratchCall // one per depth reached, for Transient builtins
 	interrupted atomic.Bool
 	ctx         context.Context
 
