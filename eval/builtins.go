@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 )
@@ -189,10 +188,10 @@ func optionName(e Expr) string {
 // hintUnknown prints a one-line hint, once per name, when an unknown function's name is
 // within two edits of a builtin: SocketOpne[…] suggests SocketOpen.
 func (s *Session) hintUnknown(sym *Symbol) {
-	if s.hinted[sym.Name] || len(sym.Name) < 4 {
+	if sym.hinted || len(sym.Name) < 4 {
 		return
 	}
-	s.hinted[sym.Name] = true
+	sym.hinted = true
 	if near := nearestBuiltin(sym.Name); near != "" {
 		s.Message(sym.Name, "unknown", sym, s.Intern(near))
 	}
@@ -279,5 +278,3 @@ func (s *Session) typeError(fn, tag string, pos int, c *Normal) Expr {
 	}
 	return nil
 }
-
-var _ = fmt.Sprintf

@@ -495,9 +495,6 @@ func fnTiming(s *Session, c *Normal) Expr {
 	return List(Real(time.Since(start).Seconds()), v)
 }
 
-// timeoutSignal ends the evaluation inside a TimeConstrained whose time ran out.
-type timeoutSignal struct{ ctx context.Context }
-
 func fnTimeConstrained(s *Session, c *Normal) (out Expr) {
 	d, ok := Seconds(s.Eval(c.Args[1]))
 	if !ok || d <= 0 {

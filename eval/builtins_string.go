@@ -893,17 +893,14 @@ func (s *Session) strReplace(str string, rules []strRule, fold bool, limit int) 
 			return nil
 		}
 	}
-	m := &strMatcher{fold: fold}
 	var parts []Expr
 	var b strings.Builder
 	var size int64
-	count := 0
 	emit := func(r strRule) bool {
 		v := r.rhs
 		if r.delayed {
 			v = s.Eval(v)
 		}
-		count++
 		if t, ok := v.(String); ok {
 			size += int64(len(t))
 			if size > maxStringResult {
@@ -919,42 +916,14 @@ func (s *Session) strReplace(str string, rules []strRule, fold bool, limit int) 
 		parts = append(parts, v)
 		return true
 	}
-	// tryAt applies the first rule matching at i (an empty left side matches anywhere, once)
-	tryAt := func(i int) (int, bool, bool) {
-		if limit >= 0 && count >= limit {
-			return 0, false, true
-		}
-		for _, r := range rules {
-			n, ok := 0, r.lhs == ""
-			if !ok {
-				n, ok = m.prefixLen(str, i, r.lhs)
-			}
-			if ok {
-				return n, true, emit(r)
-			}
-		}
-		return 0, false, true
+	kept := func(c string) bool {
+		b.WriteString(c)
+		size += int64(len(c))
+		return true
 	}
-	for i, steps := 0, 0; i <= len(str); steps++ {
-		if steps&0xffff == 0 {
-			s.checkAbort()
-		}
-		n, matched, fits := tryAt(i)
-		if !fits {
-			s.strTooLong("StringReplace", size)
-			return nil
-		}
-		if matched && n > 0 {
-			i += n
-			continue
-		}
-		if i == len(str) {
-			break
-		}
-		_, w := utf8.DecodeRuneInString(str[i:])
-		b.WriteString(str[i : i+w])
-		size += int64(w)
-		i += w
+	if !s.strReplaceScan(str, rules, fold, limit, emit, kept) {
+		s.strTooLong("StringReplace", size)
+		return nil
 	}
 	if s.strTooLong("StringReplace", size) {
 		return nil
@@ -971,8 +940,26 @@ func (s *Session) strReplace(str string, rules []strRule, fold bool, limit int) 
 // strReplacedSize is the byte length strReplace would give, counting right sides that are
 // not plain strings (or are evaluated later) as empty.
 func (s *Session) strReplacedSize(str string, rules []strRule, fold bool, limit int) int64 {
-	m := &strMatcher{fold: fold}
 	var size int64
+	s.strReplaceScan(str, rules, fold, limit, func(r strRule) bool {
+		if t, isStr := r.rhs.(String); isStr && !r.delayed {
+			size += int64(len(t))
+		}
+		return true
+	}, func(c string) bool {
+		size += int64(len(c))
+		return true
+	})
+	return size
+}
+
+// strReplaceScan walks str as StringReplace does: at each position the first rule whose left
+// side matches there is applied (an empty left side matches anywhere), up to limit rules in
+// all; where none applies, one character is kept. It calls apply for each rule applied and
+// keep for each character kept; either returning false stops the scan, which reports false.
+func (s *Session) strReplaceScan(str string, rules []strRule, fold bool, limit int,
+	apply func(strRule) bool, keep func(string) bool) bool {
+	m := &strMatcher{fold: fold}
 	count := 0
 	for i, steps := 0, 0; i <= len(str); steps++ {
 		if steps&0xffff == 0 {
@@ -986,11 +973,11 @@ func (s *Session) strReplacedSize(str string, rules []strRule, fold bool, limit 
 					n, ok = m.prefixLen(str, i, r.lhs)
 				}
 				if ok {
-					if t, isStr := r.rhs.(String); isStr && !r.delayed {
-						size += int64(len(t))
-					}
 					matched = true
 					count++
+					if !apply(r) {
+						return false
+					}
 					break
 				}
 			}
@@ -1003,10 +990,12 @@ func (s *Session) strReplacedSize(str string, rules []strRule, fold bool, limit 
 			break
 		}
 		_, w := utf8.DecodeRuneInString(str[i:])
-		size += int64(w)
+		if !keep(str[i : i+w]) {
+			return false
+		}
 		i += w
 	}
-	return size
+	return true
 }
 
 // --- StringTrim ---

@@ -537,16 +537,6 @@ func (rs *ruleSet) remove(lhs Expr) bool {
 	return false
 }
 
-// all lists the definitions, exact ones first.
-func (rs *ruleSet) all() []rule {
-	var out []rule
-	for _, rr := range rs.exact {
-		out = append(out, rr...)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return InputForm(out[i].lhs) < InputForm(out[j].lhs) })
-	return append(out, rs.rules...)
-}
-
 // applyDefinitions tries a symbol's definitions on e and evaluates the first that applies.
 // Return[x] in the right side returns x from here.
 func (s *Session) applyDefinitions(rs *ruleSet, e *Normal) (Expr, bool) {

@@ -44,7 +44,6 @@ type Session struct {
 	msgCounts map[string]int // per top-level input, for General::stop
 	quiet     int            // > 0 inside Quiet
 	userMsgs  map[string]string
-	hinted    map[string]bool
 	moduleN   int
 	// Debug adds the Go stack to Internal::panic messages.
 	Debug bool
@@ -60,7 +59,6 @@ func NewSession(out io.Writer) *Session {
 		line:      1,
 		msgCounts: map[string]int{},
 		userMsgs:  map[string]string{},
-		hinted:    map[string]bool{},
 		ctx:       context.Background(),
 		epoch:     1,
 	}

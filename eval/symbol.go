@@ -50,6 +50,8 @@ type Symbol struct {
 	sub     *ruleSet // f[a][b] := …
 	builtin *Builtin
 	system  bool
+	// hinted is set once a near-miss hint has been given for this (session) symbol.
+	hinted bool
 }
 
 var symbolIDs atomic.Uint64
@@ -138,7 +140,6 @@ var (
 	SymAnd              = sys("And")
 	SymOr               = sys("Or")
 	SymStringJoin       = sys("StringJoin")
-	SymRational2        = SymRational
 	SymDateObject       = sys("DateObject")
 	SymQuantity         = sys("Quantity")
 )
