@@ -2,7 +2,6 @@ package eval
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"math/big"
 	"slices"
@@ -1132,7 +1131,7 @@ func (s *Session) joinAt(parts []Expr, level int, c *Normal) (Expr, bool) {
 	for i := 1; i < len(parts); i++ {
 		// the same head, and the same kind of value: an unevaluated ByteArray[x] has the head
 		// of a byte array without being one
-		if !SameQ(HeadOf(parts[i]), HeadOf(parts[0])) || fmt.Sprintf("%T", parts[i]) != fmt.Sprintf("%T", parts[0]) {
+		if !SameQ(HeadOf(parts[i]), HeadOf(parts[0])) || !sameKind(parts[i], parts[0]) {
 			s.Message("Join", "heads", HeadOf(parts[0]), HeadOf(parts[i]), Int(1), Int(i+1))
 			return nil, false
 		}
@@ -3236,4 +3235,27 @@ func (s *Session) pick(from Expr, elems []Expr, idx []int) Expr {
 		out[j] = elems[i]
 	}
 	return s.settle(&Normal{Head: from.(*Normal).Head, Args: out})
+}
+
+// sameKind reports whether a and b are the same kind of value: both calls, both byte arrays,
+// both associations, or both other atoms (an unevaluated ByteArray[x] has a byte array's
+// head, not its kind).
+func sameKind(a, b Expr) bool {
+	switch a.(type) {
+	case *Normal:
+		_, ok := b.(*Normal)
+		return ok
+	case *ByteArray:
+		_, ok := b.(*ByteArray)
+		return ok
+	case *Assoc:
+		_, ok := b.(*Assoc)
+		return ok
+	}
+	// other atoms: Join's next check reports them (Join::normal)
+	switch b.(type) {
+	case *Normal, *ByteArray, *Assoc:
+		return false
+	}
+	return true
 }
