@@ -1,0 +1,197 @@
+// Package sockets is socketrepl's socket runtime: a registry of a session's sockets, TCP
+// servers and clients, and the guards that keep a peer from exhausting the process. It speaks
+// Go types only; the language adapts it (eval/builtins_sockets.go).
+package sockets
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/netip"
+	"sync"
+)
+
+// Role is how a socket came to be.
+type Role uint8
+
+const (
+	Server   Role = iota + 1 // opened with SocketOpen: it listens
+	Client                   // made with SocketConnect
+	Accepted                 // a connection a server accepted: a remote socket
+)
+
+func (r Role) String() string {
+	switch r {
+	case Server:
+		return "server"
+	case Client:
+		return "client"
+	case Accepted:
+		return "accepted"
+	}
+	return "?"
+}
+
+// Socket is one socket of a session. Its exported fields are fixed when it is made.
+type Socket struct {
+	ID       string // a random UUID, as Wolfram's CreateUUID makes them
+	Protocol string // "TCP"
+	Role     Role
+	// Local is this end, Remote the other; for a server both are the bound address.
+	Local, Remote netip.AddrPort
+	// Host is the destination host as the user wrote it (a server: the host it binds).
+	Host string
+	// Server is the server that accepted this socket (Role Accepted), else nil.
+	Server *Socket
+
+	reg    *Registry
+	stream *stream   // Client and Accepted
+	lis    *listener // Server
+
+	mu     sync.Mutex
+	closed bool
+}
+
+// Closed reports whether the socket has been closed (by Close, or with its server).
+func (s *Socket) Closed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// markClosed flips the socket to closed, reporting whether this call did it.
+func (s *Socket) markClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.closed = true
+	return true
+}
+
+// Close closes the socket: a server stops accepting and closes every socket it accepted. A
+// second Close reports a Closed error.
+func (s *Socket) Close() error {
+	if !s.markClosed() {
+		return &Error{Kind: Closed, Addr: s.Remote.String()}
+	}
+	switch {
+	case s.lis != nil:
+		s.lis.close()
+	case s.stream != nil:
+		s.stream.close()
+	}
+	s.reg.retire(s)
+	return nil
+}
+
+// Registry holds a session's sockets, open and recently closed, in the order they were made.
+type Registry struct {
+	mu      sync.Mutex
+	open    []*Socket          // creation order; closed ones are removed
+	byID    map[string]*Socket // open and remembered closed ones
+	retired []string           // closed ids, oldest first, forgotten beyond maxRetired
+	ports   map[uint16]bool    // every port a socket used: for masking transcripts
+	budget  *budget
+}
+
+// maxRetired bounds how many closed sockets are remembered (so that a second Close says
+// "not open" rather than "invalid"), whatever a peer does.
+const maxRetired = 10000
+
+// NewRegistry makes an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{byID: map[string]*Socket{}, ports: map[uint16]bool{}, budget: newBudget(maxBuffered)}
+}
+
+// index finds a socket of any session by id, for printing its summary.
+var index sync.Map // id -> *Socket
+
+// Find returns the socket with this id, from any registry, if it is open or remembered.
+func Find(id string) (*Socket, bool) {
+	v, ok := index.Load(id)
+	if !ok {
+		return nil, false
+	}
+	return v.(*Socket), true
+}
+
+// Get returns the socket with this id if this registry has it (open or remembered closed).
+func (r *Registry) Get(id string) (*Socket, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.byID[id]
+	return s, ok
+}
+
+// List returns the open sockets in the order they were made.
+func (r *Registry) List() []*Socket {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*Socket(nil), r.open...)
+}
+
+// Ports lists every port the registry's sockets used, at either end.
+func (r *Registry) Ports() []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]int, 0, len(r.ports))
+	for p := range r.ports {
+		out = append(out, int(p))
+	}
+	return out
+}
+
+// CloseAll closes every open socket: at exit.
+func (r *Registry) CloseAll() {
+	for _, s := range r.List() {
+		if s.Role != Accepted {
+			s.Close()
+		}
+	}
+	for _, s := range r.List() {
+		s.Close()
+	}
+}
+
+func (r *Registry) add(s *Socket) {
+	s.ID = newUUID()
+	s.reg = r
+	r.mu.Lock()
+	r.open = append(r.open, s)
+	r.byID[s.ID] = s
+	for _, p := range []uint16{s.Local.Port(), s.Remote.Port()} {
+		if p != 0 {
+			r.ports[p] = true
+		}
+	}
+	r.mu.Unlock()
+	index.Store(s.ID, s)
+}
+
+// retire moves a closed socket from the open list to the remembered ones.
+func (r *Registry) retire(s *Socket) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, o := range r.open {
+		if o == s {
+			r.open = append(r.open[:i], r.open[i+1:]...)
+			break
+		}
+	}
+	r.retired = append(r.retired, s.ID)
+	if len(r.retired) > maxRetired {
+		old := r.retired[0]
+		r.retired = r.retired[1:]
+		delete(r.byID, old)
+		index.Delete(old)
+	}
+}
+
+func newUUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,330 @@
+package sockets
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// ConnectTimeout bounds how long SocketConnect waits for a TCP connection (Ctrl-C stops it
+// sooner).
+const ConnectTimeout = 10 * time.Second
+
+// maxEnded bounds the accepted connections whose peer has gone and that nobody closed: past
+// it, the oldest are closed, so that a peer opening and dropping connections cannot use up
+// the process's file descriptors.
+const maxEnded = 1024
+
+// OpenTCP opens a TCP server on a local address (SocketOpen). It accepts connections in the
+// background; they appear in Clients.
+func (r *Registry) OpenTCP(ctx context.Context, e Endpoint) (*Socket, error) {
+	ip, err := resolveLocal(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	port := e.Port
+	if e.AnyPort {
+		port = 0
+	}
+	bind := netip.AddrPortFrom(ip, uint16(port))
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", bind.String())
+	if err != nil {
+		return nil, netError(ctx, e.String(), err)
+	}
+	bound := ln.Addr().(*net.TCPAddr).AddrPort()
+	bound = netip.AddrPortFrom(bound.Addr().Unmap(), bound.Port())
+	s := &Socket{Protocol: "TCP", Role: Server, Local: bound, Remote: bound, Host: e.Host}
+	s.lis = &listener{ln: ln, server: s, done: make(chan struct{}), acceptedCh: make(chan struct{})}
+	r.add(s)
+	go s.lis.acceptLoop()
+	return s, nil
+}
+
+// DialTCP connects a TCP client (SocketConnect), waiting at most ConnectTimeout.
+func (r *Registry) DialTCP(ctx context.Context, e Endpoint) (*Socket, error) {
+	if e.AnyPort {
+		return nil, &Error{Kind: AddrSpec, Addr: e.String(), Detail: ReasonConnectPort}
+	}
+	d := net.Dialer{Timeout: ConnectTimeout}
+	nc, err := d.DialContext(ctx, "tcp", JoinHostPort(e.Host, strconv.Itoa(e.Port)))
+	if err != nil {
+		return nil, netError(ctx, e.String(), err)
+	}
+	s := &Socket{Protocol: "TCP", Role: Client, Local: addrPort(nc.LocalAddr()), Remote: addrPort(nc.RemoteAddr()), Host: e.Host}
+	s.stream = newStream(nc, r.budget)
+	r.add(s)
+	s.stream.start()
+	r.awaitAccept(ctx, s)
+	return s, nil
+}
+
+// awaitAccept waits, when a client connects to a server of the same registry, until the
+// server has accepted it, so that server["ConnectedClients"] lists it as soon as
+// SocketConnect returns: a session's transcript is then the same on every run.
+func (r *Registry) awaitAccept(ctx context.Context, client *Socket) {
+	var lis *listener
+	for _, s := range r.List() {
+		if s.lis != nil && s.Local.Port() == client.Remote.Port() &&
+			(s.Local.Addr() == client.Remote.Addr() || s.Local.Addr().IsUnspecified()) {
+			lis = s.lis
+		}
+	}
+	if lis == nil {
+		return
+	}
+	timeout := time.NewTimer(2 * time.Second)
+	defer timeout.Stop()
+	for {
+		lis.mu.Lock()
+		ch := lis.acceptedCh
+		for _, c := range lis.clients {
+			if c.Remote == client.Local {
+				lis.mu.Unlock()
+				return
+			}
+		}
+		lis.mu.Unlock()
+		select {
+		case <-ch:
+		case <-lis.done:
+			return
+		case <-timeout.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func addrPort(a net.Addr) netip.AddrPort {
+	if t, ok := a.(*net.TCPAddr); ok {
+		ap := t.AddrPort()
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	}
+	return netip.AddrPort{}
+}
+
+// listener is a server's accepting half and the list of what it accepted.
+type listener struct {
+	ln     net.Listener
+	server *Socket
+	done   chan struct{}
+
+	mu      sync.Mutex
+	clients []*Socket // accept order; closed ones are dropped
+	// acceptedCh is closed and replaced at each accept
+	acceptedCh chan struct{}
+	ended      []*Socket // clients whose peer has gone, oldest first
+}
+
+func (l *listener) acceptLoop() {
+	backoff := 5 * time.Millisecond
+	for {
+		nc, err := l.ln.Accept()
+		if err != nil {
+			select {
+			case <-l.done:
+				return
+			default:
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// out of file descriptors, say: wait for some to be freed, as net/http does
+			select {
+			case <-time.After(backoff):
+			case <-l.done:
+				return
+			}
+			backoff = min(2*backoff, time.Second)
+			continue
+		}
+		backoff = 5 * time.Millisecond
+		l.accept(nc)
+	}
+}
+
+func (l *listener) accept(nc net.Conn) {
+	reg := l.server.reg
+	s := &Socket{Protocol: "TCP", Role: Accepted, Local: addrPort(nc.LocalAddr()), Remote: addrPort(nc.RemoteAddr()), Server: l.server}
+	s.Host = s.Remote.Addr().String()
+	s.stream = newStream(nc, reg.budget)
+	s.stream.onEnd = func() { l.peerGone(s) }
+	l.mu.Lock()
+	select {
+	case <-l.done:
+		l.mu.Unlock()
+		nc.Close()
+		return
+	default:
+	}
+	reg.add(s)
+	l.clients = append(l.clients, s)
+	close(l.acceptedCh)
+	l.acceptedCh = make(chan struct{})
+	l.mu.Unlock()
+	s.stream.start()
+}
+
+// peerGone records a client whose peer closed and whose data has been read, closing the
+// oldest such clients past maxEnded.
+func (l *listener) peerGone(s *Socket) {
+	l.mu.Lock()
+	l.ended = append(l.ended, s)
+	var old *Socket
+	if len(l.ended) > maxEnded {
+		old, l.ended = l.ended[0], l.ended[1:]
+	}
+	l.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+}
+
+func (l *listener) close() {
+	l.mu.Lock()
+	close(l.done)
+	clients := l.clients
+	l.clients, l.ended = nil, nil
+	l.mu.Unlock()
+	l.ln.Close()
+	for _, c := range clients {
+		c.Close()
+	}
+}
+
+// Clients lists a server's accepted connections in accept order: those not closed, and whose
+// peer is still there or whose data has not all been read.
+func (s *Socket) Clients() []*Socket {
+	if s.lis == nil {
+		return nil
+	}
+	l := s.lis
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]*Socket, 0, len(l.clients))
+	keep := l.clients[:0]
+	for _, c := range l.clients {
+		if c.Closed() {
+			continue
+		}
+		keep = append(keep, c)
+		if n, eof := c.stream.Buffered(); !eof || n > 0 {
+			out = append(out, c)
+		}
+	}
+	clear(l.clients[len(keep):])
+	l.clients = keep
+	return out
+}
+
+// errServer is returned by reads and writes on a server socket.
+var errServer = errors.New("a server socket has no stream: use its clients")
+
+// ErrServer reports whether err came from reading or writing a server socket.
+func ErrServer(err error) bool { return errors.Is(err, errServer) }
+
+func (s *Socket) streamOrErr() (*stream, error) {
+	if s.stream == nil {
+		return nil, errServer
+	}
+	if s.Closed() {
+		return nil, &Error{Kind: Closed, Addr: s.Remote.String()}
+	}
+	return s.stream, nil
+}
+
+// Write sends p on a client or accepted socket, giving up when ctx is done.
+func (s *Socket) Write(ctx context.Context, p []byte) error {
+	st, err := s.streamOrErr()
+	if err != nil {
+		return err
+	}
+	return st.write(ctx, p)
+}
+
+// CloseWrite shuts the sending half of the connection (the peer reads its end).
+func (s *Socket) CloseWrite() error {
+	st, err := s.streamOrErr()
+	if err != nil {
+		return err
+	}
+	return st.closeWrite()
+}
+
+// Read waits until data has arrived and takes up to max bytes of it (max <= 0: everything
+// buffered). It returns io.EOF once the peer has closed and everything was read, and ctx's
+// error when ctx is done first; nothing is lost then.
+func (s *Socket) Read(ctx context.Context, max int) ([]byte, error) {
+	st, err := s.streamOrErr()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		data, err := st.take(max)
+		if err != nil || data != nil {
+			return data, err
+		}
+		if _, err := st.wait(ctx, nil); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// TryRead takes up to max buffered bytes without waiting: nil when none have arrived, io.EOF
+// once the peer has closed and everything was read.
+func (s *Socket) TryRead(max int) ([]byte, error) {
+	st, err := s.streamOrErr()
+	if err != nil {
+		return nil, err
+	}
+	return st.take(max)
+}
+
+// Unread puts data back in front of what has arrived: a read that was interrupted, or that
+// stopped at its terminator, returns what it did not use.
+func (s *Socket) Unread(data []byte) {
+	if s.stream != nil {
+		s.stream.unread(data)
+	}
+}
+
+// Wait waits until data (or the peer's end) is there, up to timeout (< 0: no limit); it
+// reports whether it is.
+func (s *Socket) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
+	st, err := s.streamOrErr()
+	if err != nil {
+		return false, err
+	}
+	var timer <-chan time.Time
+	if timeout >= 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		timer = t.C
+	}
+	return st.wait(ctx, timer)
+}
+
+// Ready reports whether data has arrived and is waiting to be read (a peer that closed with
+// nothing left unread is not ready: reading would give only the end).
+func (s *Socket) Ready() bool {
+	if s.stream == nil || s.Closed() {
+		return false
+	}
+	n, _ := s.stream.Buffered()
+	return n > 0
+}
+
+// AtEnd reports whether the peer has closed and everything it sent has been read.
+func (s *Socket) AtEnd() bool {
+	if s.stream == nil {
+		return false
+	}
+	n, eof := s.stream.Buffered()
+	return eof && n == 0
+}
