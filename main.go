@@ -40,6 +40,7 @@ type options struct {
 	code       string
 	hasCode    bool
 	transcript bool
+	mask       bool
 	history    string
 	noHistory  bool
 	debug      bool
@@ -55,6 +56,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, int, bool) {
 		return nil
 	})
 	fs.BoolVar(&o.transcript, "transcript", false, "print what an interactive session would show: In[n]:= input, Out[n]= result (the golden format)")
+	fs.BoolVar(&o.mask, "mask", false, "mask socket ids and ports in the output (UUID1, PORT1, …), as golden transcripts are")
 	fs.StringVar(&o.history, "history", "", "keep the terminal history in `PATH`")
 	fs.BoolVar(&o.noHistory, "no-history", false, "keep no terminal history")
 	fs.BoolVar(&o.debug, "debug", false, "add Go stack traces to Internal::panic messages")

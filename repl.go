@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/socketrepl/socketrepl/eval"
@@ -44,8 +47,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	r := &repl{out: stdout, sigs: sigs, ctx: ctx}
 	r.sess = eval.NewSession(stdout)
+	if o.mask {
+		m := newMasker(stdout, r.sess.SocketPorts)
+		defer m.Flush()
+		r.out = m
+		r.sess.SetOutput(m)
+	}
 	r.sess.Now = clock
 	r.sess.Debug = o.debug
+	defer r.sess.CloseSockets() // after the evaluator has stopped: defers run last first
 	r.evalCh = make(chan job)
 	go r.evaluator()
 	defer close(r.evalCh)
@@ -341,11 +351,84 @@ func (p *pipeLines) Save(string) {}
 // Close stops the reading goroutine.
 func (p *pipeLines) Close() { close(p.done) }
 
-// variablePart matches what differs from run to run in a transcript: socket UUIDs.
-var variablePart = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+// masker rewrites the parts of a transcript that vary between runs, line by line as they are
+// written, so that golden transcripts compare exactly: socket UUIDs (and the start of one in a
+// socket's summary) become UUID1, UUID2, … and the ports the session's sockets used PORT1,
+// PORT2, …, numbered in order of appearance. It is the one place where masking happens.
+type masker struct {
+	mu      sync.Mutex
+	w       io.Writer
+	partial []byte
+	ports   func() []int
+	uuids   map[string]int // keyed by the first 8 hex digits
+	portN   map[string]int
+}
 
-// maskTranscript replaces the parts of a transcript that vary between runs, so that golden
-// transcripts compare exactly. It is the one place where masking happens.
-func maskTranscript(s string) string {
-	return variablePart.ReplaceAllString(s, "UUID")
+func newMasker(w io.Writer, ports func() []int) *masker {
+	return &masker{w: w, ports: ports, uuids: map[string]int{}, portN: map[string]int{}}
+}
+
+var (
+	uuidPattern   = regexp.MustCompile(`\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|· ([0-9a-f]{8})»`)
+	numberPattern = regexp.MustCompile(`\b[0-9]{1,5}\b`)
+)
+
+func (m *masker) Write(p []byte) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.partial = append(m.partial, p...)
+	end := bytes.LastIndexByte(m.partial, '\n')
+	if end < 0 {
+		return len(p), nil
+	}
+	text := m.mask(string(m.partial[:end+1]))
+	m.partial = append(m.partial[:0], m.partial[end+1:]...)
+	_, err := io.WriteString(m.w, text)
+	return len(p), err
+}
+
+// Flush writes a last line that has no newline.
+func (m *masker) Flush() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.partial) > 0 {
+		io.WriteString(m.w, m.mask(string(m.partial)))
+		m.partial = nil
+	}
+}
+
+func (m *masker) mask(s string) string {
+	s = uuidPattern.ReplaceAllStringFunc(s, func(id string) string {
+		key, summary := id[:8], false
+		if strings.HasPrefix(id, "·") {
+			key, summary = strings.TrimSuffix(strings.TrimPrefix(id, "· "), "»"), true
+		}
+		n, ok := m.uuids[key]
+		if !ok {
+			n = len(m.uuids) + 1
+			m.uuids[key] = n
+		}
+		if summary {
+			return fmt.Sprintf("· UUID%d»", n)
+		}
+		return fmt.Sprintf("UUID%d", n)
+	})
+	used := map[string]bool{}
+	for _, p := range m.ports() {
+		used[strconv.Itoa(p)] = true
+	}
+	if len(used) == 0 {
+		return s
+	}
+	return numberPattern.ReplaceAllStringFunc(s, func(num string) string {
+		if !used[num] {
+			return num
+		}
+		n, ok := m.portN[num]
+		if !ok {
+			n = len(m.portN) + 1
+			m.portN[num] = n
+		}
+		return fmt.Sprintf("PORT%d", n)
+	})
 }

@@ -45,8 +45,7 @@ func TestGolden(t *testing.T) {
 	for _, script := range scripts {
 		name := strings.TrimSuffix(filepath.Base(script), ".wl")
 		t.Run(name, func(t *testing.T) {
-			got, code := runMain(t, "", "--transcript", script)
-			got = maskTranscript(got)
+			got, code := runMain(t, "", "--transcript", "--mask", script)
 			golden := strings.TrimSuffix(script, ".wl") + ".golden"
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {

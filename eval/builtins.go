@@ -45,7 +45,8 @@ type Option struct {
 
 // families lists the builtin tables; each family file contributes one.
 var families = [][]*Builtin{
-	coreBuiltins, mathBuiltins, listBuiltins, stringBuiltins, bytesBuiltins,
+	coreBuiltins, mathBuiltins, listBuiltins, stringBuiltins, bytesBuiltins, socketBuiltins,
+	socketIOBuiltins,
 }
 
 // constants are system symbols without a function: they evaluate to themselves.
@@ -61,7 +62,7 @@ var constants = []string{
 	"CharacterEncoding", "Unevaluated", "General", "Syntax", "Internal", "$RecursionLimit",
 	"Inequality", "Less", "Greater", "LessEqual", "GreaterEqual", "Unequal", "Equal", "Throw",
 	"Break", "Continue", "In", "Out", "Heads", "IgnoreCase", "Overlaps", "DateObject",
-	"Quantity", "Evaluate", "HoldPattern", "PatternTest",
+	"Quantity", "Evaluate", "HoldPattern", "PatternTest", "IPAddress", "URL",
 }
 
 func init() {

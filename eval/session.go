@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/socketrepl/socketrepl/grammar"
+	"github.com/socketrepl/socketrepl/sockets"
 )
 
 // RecursionLimit is Wolfram's $RecursionLimit: evaluation nested deeper than this stops with
@@ -47,6 +48,8 @@ type Session struct {
 	moduleN   int
 	// Debug adds the Go stack to Internal::panic messages.
 	Debug bool
+	// sockets holds the session's sockets.
+	sockets *sockets.Registry
 }
 
 // NewSession makes a session that prints Print output and messages to out.
@@ -61,6 +64,7 @@ func NewSession(out io.Writer) *Session {
 		userMsgs:  map[string]string{},
 		ctx:       context.Background(),
 		epoch:     1,
+		sockets:   sockets.NewRegistry(),
 	}
 }
 

@@ -1,0 +1,548 @@
+package eval
+
+import (
+	"errors"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/socketrepl/socketrepl/sockets"
+)
+
+// The socket family: opening, connecting, listing, closing and describing sockets. The reads
+// and writes are in builtins_socketio.go. Everything here translates expressions into calls on
+// the sockets package and its errors into messages.
+
+var socketBuiltins = []*Builtin{
+	{Name: "SocketOpen", Min: 1, Max: 2, Fn: fnSocketOpen,
+		Usage: "SocketOpen[port] opens a TCP server on 127.0.0.1:port that accepts clients in the background.\n" +
+			"SocketOpen[{host, port}] and SocketOpen[\"host:port\"] open it on a local address; port may be Automatic or a service name.\n" +
+			"SocketOpen[address, \"TCP\"] is the same."},
+	{Name: "SocketConnect", Min: 1, Max: 2, Fn: fnSocketConnect,
+		Usage: "SocketConnect[port], SocketConnect[{host, port}], SocketConnect[\"host:port\"] connect a TCP client.\n" +
+			"SocketConnect[\"http://host/…\"] or SocketConnect[URL[…]] connect to a URL's host and port.\n" +
+			"SocketConnect[server] connects to a server socket of this session."},
+	{Name: "SocketObject", Min: 1, Max: 1, Fn: fnSocketObject, Sub: socketProperty,
+		Usage: "SocketObject[\"uuid\"] is a socket; sock[\"Property\"] gives its properties, sock[\"Properties\"] their names."},
+	{Name: "Sockets", Min: 0, Max: 1, Fn: fnSockets,
+		Usage: "Sockets[] lists the open sockets this session made.\n" +
+			"Sockets[All] adds the accepted (remote) ones; Sockets[\"Remote\" | \"Local\" | \"Server\" | \"Client\" | \"TCP\" | \"ZMQ\"] filters."},
+	{Name: "Close", Min: 1, Max: 1, Fn: fnClose,
+		Usage: "Close[sock] closes a socket and returns its \"host:port\"; closing a server disconnects its clients."},
+	{Name: "HostLookup", Min: 1, Max: 2, Fn: fnHostLookup,
+		Usage: "HostLookup[\"name\"] gives the IPAddress of a host; HostLookup[IPAddress[…]] gives its name.\n" +
+			"HostLookup[spec, \"FullName\" | \"IPv4Addresses\" | \"IPv6Addresses\" | All] gives one property or all."},
+}
+
+func init() {
+	RegisterFormatter("SocketObject", formatSocket)
+	for tag, text := range socketMessages {
+		generalMessages[tag] = text
+	}
+}
+
+// socketMessages are the socket family's message texts, shared by every function (so
+// SocketConnect::refused and WriteString::reset find them). Wolfram's own where it has them
+// (reference §28), the project's table (DESIGN.md) where Wolfram's would be untrue.
+var socketMessages = map[string]string{
+	"addrspec":          "The host specification `1` is wrong because `2`.",
+	"noproto":           "The protocol specification `1` isn't supported.",
+	"addrinuse":         "The address `1` is already in use.",
+	"refused":           "The connection to `1` was refused: nothing is listening there.",
+	"timeout":           "The connection to `1` timed out.",
+	"nohost":            "The host `1` could not be found.",
+	"notlocal":          "The address `1` is not an address of this machine; sockets can only be opened on local addresses.",
+	"denied":            "Permission to use the address `1` was denied.",
+	"reset":             "The peer `1` closed or reset the connection.",
+	"sockerr":           "The socket operation on `1` failed: `2`.",
+	"unsupported":       "The transport `1` is not supported; use tcp://host:port.",
+	"invalidSock":       "The socket `1` is invalid and not open",
+	"closedsocket":      "The socket `1` is not open.",
+	"tcpServerNoAccess": "The socket `1` is a server socket and cannot be read from or written to directly - use the property \"ConnectedClients\" to get client sockets that may be read from or written on.",
+	"clientSock":        "The socket `1` is not a server socket and doesn't have clients",
+	"spec":              "The socket specification `1` is invalid - valid types are `2`.",
+	"noprop":            "`1` is not a property of `2`; its properties are `3`.",
+	"notServerSock":     "The socket `1` is not a server socket opened with SocketOpen.",
+	"stream":            "`1` is not a string, InputStream[ ], or OutputStream[ ].",
+	"prop":              "`1` is not a known property; use \"FullName\", \"IPv4Addresses\", \"IPv6Addresses\" or All.",
+}
+
+// registry is the session's socket registry.
+func (s *Session) registry() *sockets.Registry { return s.sockets }
+
+// CloseSockets closes every socket of the session: at exit.
+func (s *Session) CloseSockets() { s.sockets.CloseAll() }
+
+// SocketPorts lists the ports the session's sockets used, for masking transcripts; any
+// goroutine may call it.
+func (s *Session) SocketPorts() []int { return s.sockets.Ports() }
+
+var SymSocketObject = sys("SocketObject")
+
+// socketExpr is the expression for a socket: SocketObject["uuid"].
+func socketExpr(sock *sockets.Socket) Expr { return NewNormal(SymSocketObject, String(sock.ID)) }
+
+// socketID reads SocketObject["uuid"].
+func socketID(e Expr) (string, bool) {
+	n, ok := e.(*Normal)
+	if !ok || n.Head != SymSocketObject || len(n.Args) != 1 {
+		return "", false
+	}
+	id, ok := n.Args[0].(String)
+	return string(id), ok
+}
+
+// formatSocket prints a socket as a one-line summary of what was fixed when it was made, in a
+// form that does not parse: SocketObject[«TCP client · 127.0.0.1:50312 → 127.0.0.1:8000 · 3f1c09ab»].
+func formatSocket(n *Normal, form Form) (string, bool) {
+	if form != OutputFormat && form != messageFormat {
+		return "", false
+	}
+	id, ok := socketID(n)
+	if !ok {
+		return "", false
+	}
+	sock, ok := sockets.Find(id)
+	if !ok {
+		return "", false
+	}
+	return "SocketObject[«" + socketSummary(sock) + "»]", true
+}
+
+func socketSummary(sock *sockets.Socket) string {
+	var b strings.Builder
+	b.WriteString(sock.Protocol)
+	b.WriteString(" ")
+	b.WriteString(sock.Role.String())
+	b.WriteString(" · ")
+	switch sock.Role {
+	case sockets.Server:
+		b.WriteString(sock.Local.String())
+	case sockets.Client:
+		b.WriteString(sock.Local.String() + " → " + sock.Remote.String())
+	case sockets.Accepted:
+		b.WriteString(sock.Remote.String() + " → " + sock.Local.String())
+	}
+	b.WriteString(" · ")
+	b.WriteString(sock.ID[:8])
+	return b.String()
+}
+
+func fnSocketObject(s *Session, c *Normal) Expr { return nil }
+
+// socketArg finds the socket an argument names. A SocketObject this session does not know, or
+// a closed one, gets SocketObject::invalidSock and ok is false with handled true; anything
+// else is not a socket at all (handled false: the caller decides).
+func (s *Session) socketArg(e Expr) (sock *sockets.Socket, ok, handled bool) {
+	id, isSock := socketID(e)
+	if !isSock {
+		return nil, false, false
+	}
+	sock, found := s.registry().Get(id)
+	if !found || sock.Closed() {
+		s.Message("SocketObject", "invalidSock", e)
+		return nil, false, true
+	}
+	return sock, true, true
+}
+
+// ---------------------------------------------------------------- addresses
+
+// endpointArg reads an address as SocketOpen and SocketConnect take it: port, Automatic,
+// {host, port | "service" | Automatic}, "host:port", "scheme://host:port/…", URL["…"],
+// IPAddress["…"] (which lacks a port). A malformed one gets fn::addrspec.
+func (s *Session) endpointArg(fn string, e Expr) (sockets.Endpoint, bool) {
+	bad := func(reason string) (sockets.Endpoint, bool) {
+		s.messageRaw(fn, "addrspec", messageArg(e), reason)
+		return sockets.Endpoint{}, false
+	}
+	fail := func(err error) (sockets.Endpoint, bool) {
+		s.socketError(fn, err)
+		return sockets.Endpoint{}, false
+	}
+	switch x := e.(type) {
+	case Int, *BigInt:
+		p, ok := portNumber(x)
+		if !ok {
+			return bad(sockets.ReasonInvalid)
+		}
+		return sockets.Endpoint{Host: sockets.DefaultHost, Port: p, AnyPort: p == 0 && fn != "SocketConnect"}, true
+	case *Symbol:
+		if x == SymAutomatic {
+			return sockets.Endpoint{Host: sockets.DefaultHost, AnyPort: true}, true
+		}
+	case String:
+		ep, err := sockets.ParseAddress(string(x))
+		if err != nil {
+			if sockets.KindOf(err) == sockets.AddrSpec {
+				var se *sockets.Error
+				errors.As(err, &se)
+				return bad(se.Detail)
+			}
+			return fail(err)
+		}
+		return ep, true
+	case *Normal:
+		switch {
+		case x.Head == sys("URL") && len(x.Args) == 1:
+			if str, ok := x.Args[0].(String); ok {
+				return s.endpointArg(fn, str)
+			}
+		case x.Head == sys("IPAddress") && len(x.Args) == 1:
+			return bad(sockets.ReasonMissingPort)
+		case x.Head == SymList && len(x.Args) == 2:
+			host, ok := hostArg(x.Args[0])
+			if !ok || !sockets.ValidHost(host) {
+				return bad(sockets.ReasonBadDomain)
+			}
+			ep := sockets.Endpoint{Host: host}
+			switch p := x.Args[1].(type) {
+			case Int, *BigInt:
+				n, ok := portNumber(p)
+				if !ok {
+					return bad(sockets.ReasonInvalid)
+				}
+				ep.Port, ep.AnyPort = n, n == 0 && fn != "SocketConnect"
+			case *Symbol:
+				if p != SymAutomatic {
+					return bad(sockets.ReasonInvalid)
+				}
+				ep.AnyPort = true
+			case String:
+				if p == "*" {
+					ep.AnyPort = true
+					break
+				}
+				n, ok := sockets.LookupService(string(p))
+				if !ok {
+					return bad(sockets.ReasonBadService)
+				}
+				ep.Port = n
+			default:
+				return bad(sockets.ReasonInvalid)
+			}
+			if ep.AnyPort && fn == "SocketConnect" {
+				return bad(sockets.ReasonConnectPort)
+			}
+			return ep, true
+		}
+	}
+	return bad(sockets.ReasonInvalid)
+}
+
+// hostArg reads a host: a string, or an IPAddress["…"].
+func hostArg(e Expr) (string, bool) {
+	if n, ok := e.(*Normal); ok && n.Head == sys("IPAddress") && len(n.Args) == 1 {
+		e = n.Args[0]
+	}
+	str, ok := e.(String)
+	return string(str), ok
+}
+
+func portNumber(e Expr) (int, bool) {
+	n, ok := e.(Int)
+	if !ok || n < 0 || n > 65535 {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// protocolArg reads SocketOpen's second argument; only TCP exists so far.
+func (s *Session) protocolArg(fn string, c *Normal) bool {
+	if len(c.Args) < 2 {
+		return true
+	}
+	if p, ok := c.Args[1].(String); ok && strings.EqualFold(string(p), "TCP") {
+		return true
+	}
+	s.Message(fn, "noproto", c.Args[1])
+	return false
+}
+
+// socketError issues the message that fits a runtime error and reports whether it was one
+// the language stops for (Ctrl-C aborts instead).
+func (s *Session) socketError(fn string, err error) {
+	s.abortIfInterrupted()
+	var se *sockets.Error
+	if !errors.As(err, &se) {
+		s.messageRaw(fn, "sockerr", "", err.Error())
+		return
+	}
+	addr := String(se.Addr)
+	switch se.Kind {
+	case sockets.AddrSpec:
+		s.messageRaw(fn, "addrspec", se.Addr, se.Detail)
+	case sockets.Unsupported:
+		s.Message(fn, "unsupported", String(se.Detail))
+	case sockets.AddrInUse:
+		s.Message(fn, "addrinuse", addr)
+	case sockets.NotLocal:
+		s.Message(fn, "notlocal", addr)
+	case sockets.NoHost:
+		s.Message(fn, "nohost", addr)
+	case sockets.Refused:
+		s.Message(fn, "refused", addr)
+	case sockets.Timeout:
+		s.Message(fn, "timeout", addr)
+	case sockets.Reset:
+		s.Message(fn, "reset", addr)
+	case sockets.Denied:
+		s.Message(fn, "denied", addr)
+	default:
+		s.Message(fn, "sockerr", addr, String(sockets.SystemText(err)))
+	}
+}
+
+// abortIfInterrupted turns a blocking call that ended because of Ctrl-C into $Aborted.
+func (s *Session) abortIfInterrupted() {
+	if s.ctx.Err() != nil {
+		s.Interrupt()
+	}
+	s.checkAbort()
+}
+
+// ---------------------------------------------------------------- SocketOpen, SocketConnect
+
+func fnSocketOpen(s *Session, c *Normal) Expr {
+	ep, ok := s.endpointArg("SocketOpen", c.Args[0])
+	if !ok || !s.protocolArg("SocketOpen", c) {
+		return SymFailed
+	}
+	sock, err := s.registry().OpenTCP(s.ctx, ep)
+	if err != nil {
+		s.socketError("SocketOpen", err)
+		return SymFailed
+	}
+	return socketExpr(sock)
+}
+
+func fnSocketConnect(s *Session, c *Normal) Expr {
+	const fn = "SocketConnect"
+	var ep sockets.Endpoint
+	if target, ok, handled := s.socketArg(c.Args[0]); handled {
+		if !ok {
+			return SymFailed
+		}
+		if target.Role != sockets.Server {
+			s.Message(fn, "notServerSock", c.Args[0])
+			return SymFailed
+		}
+		ep = sockets.Endpoint{Host: target.Local.Addr().String(), Port: int(target.Local.Port())}
+		if target.Local.Addr().IsUnspecified() {
+			ep.Host = sockets.DefaultHost
+			if target.Local.Addr().Is6() {
+				ep.Host = "::1"
+			}
+		}
+	} else if ep, ok = s.endpointArg(fn, c.Args[0]); !ok {
+		return SymFailed
+	}
+	if !s.protocolArg(fn, c) {
+		return SymFailed
+	}
+	sock, err := s.registry().DialTCP(s.ctx, ep)
+	if err != nil {
+		s.socketError(fn, err)
+		return SymFailed
+	}
+	return socketExpr(sock)
+}
+
+// ---------------------------------------------------------------- Sockets, Close
+
+var socketSpecs = []string{"Local", "Remote", "Server", "Client", "TCP", "ZMQ", "All"}
+
+func fnSockets(s *Session, c *Normal) Expr {
+	keep := func(sock *sockets.Socket) bool { return sock.Role != sockets.Accepted }
+	if len(c.Args) == 1 {
+		spec := c.Args[0]
+		name, _ := spec.(String)
+		switch {
+		case spec == SymAll:
+			keep = func(*sockets.Socket) bool { return true }
+		case name == "Local":
+		case name == "Remote":
+			keep = func(sock *sockets.Socket) bool { return sock.Role == sockets.Accepted }
+		case name == "Server", name == "Client":
+			role := sockets.Server
+			if name == "Client" {
+				role = sockets.Client
+			}
+			keep = func(sock *sockets.Socket) bool { return sock.Role == role }
+		case name == "TCP", name == "ZMQ":
+			keep = func(sock *sockets.Socket) bool { return sock.Role != sockets.Accepted && sock.Protocol == string(name) }
+		default:
+			specs := make([]Expr, len(socketSpecs))
+			for i, n := range socketSpecs {
+				specs[i] = String(n)
+			}
+			s.Message("Sockets", "spec", spec, List(specs...))
+			return SymFailed
+		}
+	}
+	var out []Expr
+	for _, sock := range s.registry().List() {
+		if keep(sock) {
+			out = append(out, socketExpr(sock))
+		}
+	}
+	return List(out...)
+}
+
+func fnClose(s *Session, c *Normal) Expr {
+	id, isSock := socketID(c.Args[0])
+	if !isSock {
+		s.Message("Close", "stream", c.Args[0])
+		return nil
+	}
+	sock, found := s.registry().Get(id)
+	if !found {
+		s.Message("SocketObject", "invalidSock", c.Args[0])
+		return SymFailed
+	}
+	if err := sock.Close(); err != nil {
+		s.Message("Close", "closedsocket", c.Args[0])
+		return SymFailed
+	}
+	return String(sockets.JoinHostPort(destinationHost(sock), strconv.Itoa(int(sock.Remote.Port()))))
+}
+
+// ---------------------------------------------------------------- properties
+
+var socketPropertyNames = []string{"ConnectedClients", "DestinationHostname", "DestinationIPAddress",
+	"DestinationPort", "DirectionType", "Protocol", "SourceHostname", "SourceIPAddress", "SourcePort", "UUID"}
+
+func ipAddress(a netip.Addr) Expr { return NewNormal(sys("IPAddress"), String(a.String())) }
+
+// destinationHost is the host of the other end as the user wrote it, where they wrote one.
+func destinationHost(sock *sockets.Socket) string {
+	if sock.Host != "" {
+		return sock.Host
+	}
+	return sock.Remote.Addr().String()
+}
+
+func socketProperty(s *Session, obj *Normal, args []Expr) Expr {
+	if len(args) != 1 {
+		return nil
+	}
+	id, _ := socketID(obj)
+	sock, found := s.registry().Get(id)
+	if !found {
+		s.Message("SocketObject", "invalidSock", obj)
+		return SymFailed
+	}
+	name, _ := args[0].(String)
+	switch name {
+	case "ConnectedClients":
+		if sock.Role != sockets.Server {
+			s.Message("SocketObject", "clientSock", obj)
+			return SymFailed
+		}
+		var out []Expr
+		for _, c := range sock.Clients() {
+			out = append(out, socketExpr(c))
+		}
+		return List(out...)
+	case "DestinationHostname":
+		return String(destinationHost(sock))
+	case "DestinationIPAddress":
+		return ipAddress(sock.Remote.Addr())
+	case "DestinationPort":
+		return Int(sock.Remote.Port())
+	case "SourceHostname":
+		switch sock.Role {
+		case sockets.Server:
+			return String(sock.Host)
+		case sockets.Accepted:
+			return String(sock.Server.Host)
+		}
+		return String(sock.Local.Addr().String())
+	case "SourceIPAddress":
+		return ipAddress(sock.Local.Addr())
+	case "SourcePort":
+		return Int(sock.Local.Port())
+	case "DirectionType":
+		if sock.Role == sockets.Server {
+			return String("Server")
+		}
+		return String("Client")
+	case "Protocol":
+		return String(sock.Protocol)
+	case "UUID":
+		return String(sock.ID)
+	case "Properties":
+		names := make([]Expr, len(socketPropertyNames))
+		for i, n := range socketPropertyNames {
+			names[i] = String(n)
+		}
+		return List(names...)
+	}
+	names := make([]Expr, len(socketPropertyNames))
+	for i, n := range socketPropertyNames {
+		names[i] = String(n)
+	}
+	s.Message("SocketObject", "noprop", args[0], obj, List(names...))
+	return SymFailed
+}
+
+// ---------------------------------------------------------------- HostLookup
+
+func fnHostLookup(s *Session, c *Normal) Expr {
+	spec := c.Args[0]
+	host, ok := hostArg(spec)
+	if n, isURL := spec.(*Normal); isURL && n.Head == sys("URL") && len(n.Args) == 1 {
+		str, _ := n.Args[0].(String)
+		host, ok = string(str), true
+	}
+	if !ok {
+		s.Message("HostLookup", "string", Int(1), c)
+		return nil
+	}
+	if strings.Contains(host, "://") {
+		if ep, err := sockets.ParseAddress(host); err == nil {
+			host = ep.Host
+		}
+	}
+	info, err := sockets.LookupHost(s.ctx, host)
+	s.abortIfInterrupted()
+	prop := Expr(nil)
+	if len(c.Args) == 2 {
+		prop = c.Args[1]
+	}
+	if err != nil {
+		return NewNormal(SymMissing, String("NotFound"))
+	}
+	addrs := func(want func(netip.Addr) bool) Expr {
+		var out []Expr
+		for _, a := range info.Addrs {
+			if want(a) {
+				out = append(out, ipAddress(a))
+			}
+		}
+		return List(out...)
+	}
+	v4 := addrs(netip.Addr.Is4)
+	v6 := addrs(netip.Addr.Is6)
+	switch p, _ := prop.(String); {
+	case prop == nil:
+		if _, isIP := netip.ParseAddr(host); isIP == nil {
+			return String(info.Name)
+		}
+		return ipAddress(info.Addrs[0])
+	case p == "FullName":
+		return String(info.Name)
+	case p == "IPv4Addresses":
+		return v4
+	case p == "IPv6Addresses":
+		return v6
+	case prop == SymAll:
+		a := NewAssoc()
+		a.Set(String("FullName"), String(info.Name), false)
+		a.Set(String("IPv4Addresses"), v4, false)
+		a.Set(String("IPv6Addresses"), v6, false)
+		return a
+	}
+	s.Message("HostLookup", "prop", prop)
+	return SymFailed
+}
