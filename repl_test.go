@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -45,6 +46,10 @@ func TestGolden(t *testing.T) {
 	for _, script := range scripts {
 		name := strings.TrimSuffix(filepath.Base(script), ".wl")
 		t.Run(name, func(t *testing.T) {
+			if peer := goldenPeers[name]; peer != nil {
+				stop := peer(t)
+				defer stop()
+			}
 			got, code := runMain(t, "", "--transcript", "--mask", script)
 			golden := strings.TrimSuffix(script, ".wl") + ".golden"
 			if *update {
@@ -63,6 +68,33 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// goldenPeers are the outside programs some scripts wait for, started beside the script; the
+// function returned waits for the peer to finish.
+var goldenPeers = map[string]func(t *testing.T) (wait func()){
+	// the page's web server answers a browser; curl plays the browser here, and
+	// TestWebServerBrowser does it with headless Chromium
+	"webserver": func(t *testing.T) func() {
+		curl := needPeer(t, "curl", "the web server script's browser")
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			deadline := time.Now().Add(20 * time.Second)
+			for time.Now().Before(deadline) {
+				out, err := exec.Command(curl, "-s", "--max-time", "10", "http://127.0.0.1:18080/").Output()
+				if err == nil {
+					if !strings.Contains(string(out), "<h1>Hello from socketrepl</h1>") {
+						t.Errorf("curl got %q", out)
+					}
+					return
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			t.Errorf("curl could not fetch the web server's page")
+		}()
+		return func() { <-done }
+	},
 }
 
 // lineDiff shows the first lines where two texts differ.

@@ -350,7 +350,7 @@ func fnSocketConnect(s *Session, c *Normal) Expr {
 
 // ---------------------------------------------------------------- Sockets, Close
 
-var socketSpecs = []string{"Local", "Remote", "Server", "Client", "TCP", "ZMQ", "All"}
+var socketSpecs = []string{"Local", "Remote", "Server", "Client", "TCP", "ZMQ"}
 
 func fnSockets(s *Session, c *Normal) Expr {
 	keep := func(sock *sockets.Socket) bool { return sock.Role != sockets.Accepted }
@@ -372,21 +372,28 @@ func fnSockets(s *Session, c *Normal) Expr {
 		case name == "TCP", name == "ZMQ":
 			keep = func(sock *sockets.Socket) bool { return sock.Role != sockets.Accepted && sock.Protocol == string(name) }
 		default:
-			specs := make([]Expr, len(socketSpecs))
+			specs := make([]Expr, len(socketSpecs), len(socketSpecs)+1)
 			for i, n := range socketSpecs {
 				specs[i] = String(n)
 			}
+			specs = append(specs, SymAll)
 			s.Message("Sockets", "spec", spec, List(specs...))
 			return SymFailed
 		}
 	}
-	var out []Expr
+	// the session's own sockets in the order they were made, then the accepted ones in the
+	// order they were accepted (which races with their clients' creation)
+	var out, remote []Expr
 	for _, sock := range s.registry().List() {
-		if keep(sock) {
+		switch {
+		case !keep(sock):
+		case sock.Role == sockets.Accepted:
+			remote = append(remote, socketExpr(sock))
+		default:
 			out = append(out, socketExpr(sock))
 		}
 	}
-	return List(out...)
+	return List(append(out, remote...)...)
 }
 
 func fnClose(s *Session, c *Normal) Expr {

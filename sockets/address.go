@@ -2,7 +2,6 @@ package sockets
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/netip"
 	"strconv"
@@ -242,9 +241,7 @@ func lookupError(ctx context.Context, addr string, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) && dnsErr.IsTimeout {
-		return &Error{Kind: Timeout, Addr: addr, Err: err}
-	}
+	// a name server that does not answer (a machine without network) means the name could
+	// not be found either: the same message, whatever the machine
 	return &Error{Kind: NoHost, Addr: addr, Err: err}
 }

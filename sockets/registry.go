@@ -82,6 +82,9 @@ func (s *Socket) Close() error {
 		s.stream.close()
 	}
 	s.reg.retire(s)
+	if s.stream != nil {
+		s.reg.awaitPeerEnd(s)
+	}
 	return nil
 }
 

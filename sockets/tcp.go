@@ -109,6 +109,38 @@ func addrPort(a net.Addr) netip.AddrPort {
 	return netip.AddrPort{}
 }
 
+// awaitPeerEnd waits, when the other end of a closed connection belongs to the same registry,
+// until that end has seen the close, so that a server's "ConnectedClients" no longer lists a
+// client that this session closed: a session's transcript is then the same on every run.
+func (r *Registry) awaitPeerEnd(closed *Socket) {
+	var peer *Socket
+	for _, s := range r.List() {
+		if s.stream != nil && s.Local == closed.Remote && s.Remote == closed.Local {
+			peer = s
+		}
+	}
+	if peer == nil {
+		return
+	}
+	timeout := time.NewTimer(2 * time.Second)
+	defer timeout.Stop()
+	for {
+		peer.stream.mu.Lock()
+		eof, ch := peer.stream.eof, peer.stream.arrived
+		peer.stream.mu.Unlock()
+		if eof {
+			return
+		}
+		select {
+		case <-ch:
+		case <-peer.stream.done:
+			return
+		case <-timeout.C:
+			return
+		}
+	}
+}
+
 // listener is a server's accepting half and the list of what it accepted.
 type listener struct {
 	ln     net.Listener
