@@ -34,13 +34,13 @@ func JoinHostPort(host, port string) string { return net.JoinHostPort(host, port
 
 // Wolfram's reasons for SocketOpen::addrspec and friends, word for word.
 const (
-	ReasonInvalid       = "the domain or port is invalid"
-	ReasonBadDomain     = "it has an invalid domain specification"
-	ReasonSchemeConfict = "the port number conflicts with the scheme specification"
-	ReasonBadService    = "it has an invalid service specification"
-	ReasonConnectPort   = "the port must be a valid Integer for SocketConnect"
-	ReasonMissingPort   = "it is missing the port specification"
-	ReasonMissingEither = "it is missing port or service specification"
+	ReasonInvalid        = "the domain or port is invalid"
+	ReasonBadDomain      = "it has an invalid domain specification"
+	ReasonSchemeConflict = "the port number conflicts with the scheme specification"
+	ReasonBadService     = "it has an invalid service specification"
+	ReasonConnectPort    = "the port must be a valid Integer for SocketConnect"
+	ReasonMissingPort    = "it is missing the port specification"
+	ReasonMissingEither  = "it is missing port or service specification"
 )
 
 // schemePorts are the ports of the URL schemes people type; others are looked up as services.

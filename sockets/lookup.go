@@ -19,20 +19,20 @@ const lookupTimeout = 10 * time.Second
 
 // LookupHost resolves a name to its addresses, or an IP address to its name, as Wolfram's
 // HostLookup does; a NoHost error when nothing is found.
-func LookupHost(ctx context.Context, host string) (HostInfo, error) {
-	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+func LookupHost(caller context.Context, host string) (HostInfo, error) {
+	ctx, cancel := context.WithTimeout(caller, lookupTimeout)
 	defer cancel()
 	r := net.DefaultResolver
 	if ip, err := netip.ParseAddr(host); err == nil {
 		names, err := r.LookupAddr(ctx, ip.String())
 		if err != nil || len(names) == 0 {
-			return HostInfo{}, lookupError(ctx, host, err)
+			return HostInfo{}, lookupError(caller, host, err)
 		}
 		return HostInfo{Name: strings.TrimSuffix(names[0], "."), Addrs: []netip.Addr{ip.Unmap()}}, nil
 	}
 	addrs, err := r.LookupNetIP(ctx, "ip", host)
 	if err != nil || len(addrs) == 0 {
-		return HostInfo{}, lookupError(ctx, host, err)
+		return HostInfo{}, lookupError(caller, host, err)
 	}
 	name := host
 	if cname, err := r.LookupCNAME(ctx, host); err == nil && cname != "" {

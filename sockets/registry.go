@@ -81,6 +81,9 @@ func (s *Socket) Close() error {
 	case s.stream != nil:
 		s.stream.close()
 	}
+	if s.Server != nil {
+		s.Server.lis.remove(s)
+	}
 	s.reg.retire(s)
 	if s.stream != nil {
 		s.reg.awaitPeerEnd(s)

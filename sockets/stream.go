@@ -54,10 +54,16 @@ func (st *stream) start() { go st.readLoop() }
 
 func (st *stream) readLoop() {
 	for {
-		if !st.waitSpace() || !st.budget.take(chunkSize, st.done) {
+		if !st.waitSpace() {
 			return
 		}
-		buf, err := readChunk(st.nc)
+		buf, err := readChunk(st.nc, st.budget)
+		if err == errNoBudget {
+			if !st.budget.wait(st.done) {
+				return
+			}
+			continue
+		}
 		kept := 0
 		if len(buf) > 0 {
 			if len(buf) < chunkSize/4 {
@@ -69,9 +75,16 @@ func (st *stream) readLoop() {
 				buf = small
 			}
 			kept = cap(buf)
+			st.budget.give(chunkSize - kept)
 		}
-		st.budget.give(chunkSize - kept)
 		st.mu.Lock()
+		select {
+		case <-st.done: // closed while reading: close has emptied the buffer already
+			st.mu.Unlock()
+			st.budget.give(kept)
+			return
+		default:
+		}
 		if len(buf) > 0 {
 			st.chunks = append(st.chunks, chunk{buf, kept})
 			st.n += len(buf)
@@ -211,8 +224,14 @@ func (st *stream) unread(data []byte) {
 	if len(data) == 0 {
 		return
 	}
-	st.budget.force(len(data))
 	st.mu.Lock()
+	select {
+	case <-st.done:
+		st.mu.Unlock()
+		return
+	default:
+	}
+	st.budget.force(len(data))
 	if st.head > 0 {
 		st.chunks[0].b = st.chunks[0].b[st.head:]
 		st.head = 0
@@ -230,9 +249,11 @@ func (st *stream) write(ctx context.Context, p []byte) error {
 		return &Error{Kind: Closed, Addr: st.addr}
 	default:
 	}
-	stop := context.AfterFunc(ctx, func() { st.nc.SetWriteDeadline(time.Unix(1, 0)) })
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() { st.nc.SetWriteDeadline(time.Unix(1, 0)); close(fired) })
 	_, err := st.nc.Write(p)
 	if !stop() {
+		<-fired // the past deadline is set: only now clear it
 		st.nc.SetWriteDeadline(time.Time{})
 		if err != nil {
 			return ctx.Err()
@@ -296,6 +317,36 @@ func (b *budget) take(n int, done <-chan struct{}) bool {
 		}
 	}
 }
+
+// tryTake reserves n bytes if they are there, without waiting.
+func (b *budget) tryTake(n int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.used+n > b.max {
+		return false
+	}
+	b.used += n
+	return true
+}
+
+// wait waits until some bytes are given back; false when done closes first.
+func (b *budget) wait(done <-chan struct{}) bool {
+	b.mu.Lock()
+	ch := b.freed
+	room := b.used+chunkSize <= b.max
+	b.mu.Unlock()
+	if room {
+		return true
+	}
+	select {
+	case <-ch:
+		return true
+	case <-done:
+		return false
+	}
+}
+
+var errNoBudget = errors.New("no budget")
 
 // force reserves n bytes without waiting: data already in hand.
 func (b *budget) force(n int) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -31,8 +32,12 @@ func (r *Registry) OpenTCP(ctx context.Context, e Endpoint) (*Socket, error) {
 		port = 0
 	}
 	bind := netip.AddrPortFrom(ip, uint16(port))
+	network := "tcp"
+	if ip.Is4() {
+		network = "tcp4" // "tcp" would make 0.0.0.0 a dual-stack socket
+	}
 	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", bind.String())
+	ln, err := lc.Listen(ctx, network, bind.String())
 	if err != nil {
 		return nil, netError(ctx, e.String(), err)
 	}
@@ -53,7 +58,12 @@ func (r *Registry) DialTCP(ctx context.Context, e Endpoint) (*Socket, error) {
 	d := net.Dialer{Timeout: ConnectTimeout}
 	nc, err := d.DialContext(ctx, "tcp", JoinHostPort(e.Host, strconv.Itoa(e.Port)))
 	if err != nil {
-		return nil, netError(ctx, e.String(), err)
+		err = netError(ctx, e.String(), err)
+		if KindOf(err) == NotLocal {
+			// for a connection, EADDRNOTAVAIL means no local port was free
+			err.(*Error).Kind = Other
+		}
+		return nil, err
 	}
 	s := &Socket{Protocol: "TCP", Role: Client, Local: addrPort(nc.LocalAddr()), Remote: addrPort(nc.RemoteAddr()), Host: e.Host}
 	s.stream = newStream(nc, r.budget)
@@ -126,9 +136,9 @@ func (r *Registry) awaitPeerEnd(closed *Socket) {
 	defer timeout.Stop()
 	for {
 		peer.stream.mu.Lock()
-		eof, ch := peer.stream.eof, peer.stream.arrived
+		eof, n, ch := peer.stream.eof, peer.stream.n, peer.stream.arrived
 		peer.stream.mu.Unlock()
-		if eof {
+		if eof || n > 0 { // with data buffered the peer is listed either way (and may have stopped reading)
 			return
 		}
 		select {
@@ -215,6 +225,18 @@ func (l *listener) peerGone(s *Socket) {
 	l.mu.Unlock()
 	if old != nil {
 		old.Close()
+	}
+}
+
+// remove drops a closed client from the lists.
+func (l *listener) remove(s *Socket) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i := slices.Index(l.clients, s); i >= 0 {
+		l.clients = slices.Delete(l.clients, i, i+1)
+	}
+	if i := slices.Index(l.ended, s); i >= 0 {
+		l.ended = slices.Delete(l.ended, i, i+1)
 	}
 }
 
