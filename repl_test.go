@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,5 +203,21 @@ func TestReadmeBuiltins(t *testing.T) {
 	}
 	if want != text {
 		t.Error("README.md's builtin list is out of date: go test -run TestReadmeBuiltins -update")
+	}
+}
+
+// TestMasker: UUIDs and the session's ports are numbered in order of appearance; a socket
+// summary's UUID prefix gets the number of its UUID; other numbers stay.
+func TestMasker(t *testing.T) {
+	var out bytes.Buffer
+	m := newMasker(&out, func() []int { return []int{40521, 52144} })
+	io.WriteString(m, "Out[1]= SocketObject[«TCP server · 127.0.0.1:40521 · 3f1c09ab»]\n")
+	io.WriteString(m, `Out[2]= SocketObject["3f1c09ab-1111-4222-8333-444455556666"] `)
+	io.WriteString(m, "SocketObject[\"9a0e77c1-1111-4222-8333-444455556666\"]\nOut[3]= {52144, 40521, 405210, 80}")
+	m.Flush()
+	want := "Out[1]= SocketObject[«TCP server · 127.0.0.1:PORT1 · UUID1»]\n" +
+		`Out[2]= SocketObject["UUID1"] SocketObject["UUID2"]` + "\nOut[3]= {PORT2, PORT1, 405210, 80}"
+	if out.String() != want {
+		t.Errorf("masked:\n%s\nwant:\n%s", out.String(), want)
 	}
 }

@@ -184,3 +184,33 @@ func TestScriptInterrupt(t *testing.T) {
 		})
 	}
 }
+
+// TestTerminalSocketInterrupt: Ctrl-C stops a socket read that waits, with $Aborted, and what
+// had arrived before stays to be read.
+func TestTerminalSocketInterrupt(t *testing.T) {
+	tmux := needPeer(t, "tmux", "it drives the interactive terminal")
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	s := startTmux(t, tmux, filepath.Join(dir, "tmux.sock"), "sockets", []string{"HOME=" + dir, "TERM=xterm"}, bin+" --no-history")
+	s.waitFor("In[1]:=")
+	s.keys(`server = SocketOpen[Automatic]; client = SocketConnect[server]; remote = First[server["ConnectedClients"]]\;`, "Enter")
+	s.waitFor("In[2]:=")
+	s.keys(`WriteString[client, "abc"]`, "Enter")
+	s.waitFor("In[3]:=")
+	s.keys(`ReadString[remote, "\n"]`, "Enter")
+	time.Sleep(300 * time.Millisecond)
+	s.keys("C-c")
+	s.waitFor("Out[3]= $Aborted")
+	s.keys(`WriteString[client, "def\n"]`, "Enter")
+	s.waitFor("In[5]:=")
+	s.keys(`ReadString[remote, "\n"]`, "Enter")
+	s.waitFor("Out[5]= abcdef")
+	s.keys(`SocketReadMessage[remote]`, "Enter")
+	time.Sleep(300 * time.Millisecond)
+	s.keys("C-c")
+	s.waitFor("Out[6]= $Aborted")
+	s.keys(`WriteString[client, "ghi"]`, "Enter")
+	s.waitFor("In[8]:=")
+	s.keys(`ByteArrayToString[SocketReadMessage[remote]]`, "Enter")
+	s.waitFor("Out[8]= ghi")
+}

@@ -372,12 +372,9 @@ func fnSockets(s *Session, c *Normal) Expr {
 		case name == "TCP", name == "ZMQ":
 			keep = func(sock *sockets.Socket) bool { return sock.Role != sockets.Accepted && sock.Protocol == string(name) }
 		default:
-			specs := make([]Expr, len(socketSpecs), len(socketSpecs)+1)
-			for i, n := range socketSpecs {
-				specs[i] = String(n)
-			}
-			specs = append(specs, SymAll)
-			s.Message("Sockets", "spec", spec, List(specs...))
+			specs := stringsExpr(socketSpecs)
+			specs.Args = append(specs.Args, SymAll)
+			s.Message("Sockets", "spec", spec, specs)
 			return SymFailed
 		}
 	}
@@ -418,6 +415,15 @@ func fnClose(s *Session, c *Normal) Expr {
 
 var socketPropertyNames = []string{"ConnectedClients", "DestinationHostname", "DestinationIPAddress",
 	"DestinationPort", "DirectionType", "Protocol", "SourceHostname", "SourceIPAddress", "SourcePort", "UUID"}
+
+// stringsExpr is a list of strings.
+func stringsExpr(names []string) *Normal {
+	out := make([]Expr, len(names))
+	for i, n := range names {
+		out[i] = String(n)
+	}
+	return List(out...)
+}
 
 func ipAddress(a netip.Addr) Expr { return NewNormal(sys("IPAddress"), String(a.String())) }
 
@@ -479,17 +485,9 @@ func socketProperty(s *Session, obj *Normal, args []Expr) Expr {
 	case "UUID":
 		return String(sock.ID)
 	case "Properties":
-		names := make([]Expr, len(socketPropertyNames))
-		for i, n := range socketPropertyNames {
-			names[i] = String(n)
-		}
-		return List(names...)
+		return stringsExpr(socketPropertyNames)
 	}
-	names := make([]Expr, len(socketPropertyNames))
-	for i, n := range socketPropertyNames {
-		names[i] = String(n)
-	}
-	s.Message("SocketObject", "noprop", args[0], obj, List(names...))
+	s.Message("SocketObject", "noprop", args[0], obj, stringsExpr(socketPropertyNames))
 	return SymFailed
 }
 
