@@ -543,14 +543,20 @@ func (s *Session) gather(fn string, sock *sockets.Socket, t *terminator, limit t
 			continue
 		}
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				if acc == nil {
-					return nil, true, false
+			if !errors.Is(err, io.EOF) {
+				// a reset: say so (once), then it is the end like any other
+				if s.readResult(fn, sock, nil, err) == SymFailed {
+					return nil, false, true
 				}
-				return acc, false, false
 			}
-			s.readResult(fn, sock, nil, err)
-			return acc, acc == nil, acc == nil
+			if acc == nil {
+				return nil, true, false
+			}
+			if t.line && acc[len(acc)-1] == '\r' {
+				// at the end a last \r cannot be the start of \r\n any more
+				return acc[: len(acc)-1 : len(acc)-1], false, false
+			}
+			return acc, false, false
 		}
 		if t.toBuffer {
 			if acc == nil {

@@ -40,6 +40,7 @@ type Session struct {
 	scratch     []scratchCall // one per depth reached, for Transient builtins
 	interrupted atomic.Bool
 	ctx         context.Context
+	cancelInput atomic.Pointer[context.CancelFunc] // cancels the context of the input under way
 
 	msgSerial int            // counts every message issued, printed or not, for Check
 	msgCounts map[string]int // per top-level input, for General::stop
@@ -100,8 +101,14 @@ func (s *Session) lookup(name string) *Symbol {
 	return s.symbols[name]
 }
 
-// Interrupt aborts the evaluation under way (Ctrl-C): it ends with $Aborted.
-func (s *Session) Interrupt() { s.interrupted.Store(true) }
+// Interrupt aborts the evaluation under way (Ctrl-C): it ends with $Aborted. It also cancels
+// the input's context, which blocking calls (Pause, socket reads) wait on.
+func (s *Session) Interrupt() {
+	s.interrupted.Store(true)
+	if cancel := s.cancelInput.Load(); cancel != nil {
+		(*cancel)()
+	}
+}
 
 // interruptOnDone interrupts the evaluation when ctx is done. The stop function it returns
 // waits, if the interrupt has already begun, until it has landed: a Ctrl-C or a deadline that
@@ -176,6 +183,10 @@ func (s *Session) Run(ctx context.Context, n *grammar.Node, source string) (res 
 // Do evaluates e under ctx without touching In/Out: for -e, ToExpression and tests.
 func (s *Session) Do(ctx context.Context, e Expr, source string) (res Result) {
 	s.interrupted.Store(false)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.cancelInput.Store(&cancel)
+	defer s.cancelInput.Store(nil)
 	s.epoch++ // In and Out have changed
 	s.ctx = ctx
 	stop := s.interruptOnDone(ctx)

@@ -168,6 +168,7 @@ func (st *stream) take(max int) ([]byte, error) {
 	st.mu.Lock()
 	if st.n == 0 {
 		eof, err := st.eof, st.err
+		st.err = nil // a reset is reported once; after it, the end
 		st.mu.Unlock()
 		if err != nil {
 			return nil, &Error{Kind: Reset, Addr: st.addr, Err: err}
