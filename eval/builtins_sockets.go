@@ -296,7 +296,7 @@ func (s *Session) socketError(fn string, err error) {
 // abortIfInterrupted turns a blocking call that ended because of Ctrl-C into $Aborted.
 func (s *Session) abortIfInterrupted() {
 	if s.ctx.Err() != nil {
-		s.Interrupt()
+		s.interrupted.Store(true) // the context is done: the input was interrupted or its time is up
 	}
 	s.checkAbort()
 }

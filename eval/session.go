@@ -116,7 +116,7 @@ func (s *Session) Interrupt() {
 func (s *Session) interruptOnDone(ctx context.Context) (stop func() bool) {
 	landed := make(chan struct{})
 	cancelled := context.AfterFunc(ctx, func() {
-		s.Interrupt()
+		s.interrupted.Store(true)
 		close(landed)
 	})
 	return func() bool {
@@ -273,7 +273,7 @@ func (s *Session) Sleep(d time.Duration) {
 	select {
 	case <-t.C:
 	case <-s.ctx.Done():
-		s.Interrupt() // ctx's AfterFunc may not have run yet
+		s.interrupted.Store(true) // ctx's AfterFunc may not have run yet
 	}
 	s.checkAbort()
 }
