@@ -608,46 +608,39 @@ func (s *Session) readArgs(b *Builtin, c *Normal) (sock *sockets.Socket, t *term
 	return sock, t, limit, nil
 }
 
-func fnReadString(s *Session, c *Normal) Expr {
-	sock, t, limit, result := s.readArgs(c.Head.(*Symbol).builtin, c)
+func fnReadString(s *Session, c *Normal) Expr    { return s.readTo(c, latin1String) }
+func fnReadByteArray(s *Session, c *Normal) Expr { return s.readTo(c, byteArrayOf) }
+
+// readTo reads as ReadString and ReadByteArray do: to their terminator, within their time.
+func (s *Session) readTo(c *Normal, conv func([]byte) Expr) Expr {
+	b := c.Head.(*Symbol).builtin
+	sock, t, limit, result := s.readArgs(b, c)
 	if sock == nil {
 		return result
 	}
-	data, eof, failed := s.gather("ReadString", sock, t, limit)
-	switch {
-	case failed:
-		return SymFailed
-	case eof:
-		return SymEndOfFile
-	}
-	return String(bytesLatin1(data))
+	return s.readValue(b.Name, sock, t, limit, conv)
 }
 
-func fnReadByteArray(s *Session, c *Normal) Expr {
-	sock, t, limit, result := s.readArgs(c.Head.(*Symbol).builtin, c)
-	if sock == nil {
-		return result
-	}
-	data, eof, failed := s.gather("ReadByteArray", sock, t, limit)
+// readValue gathers as gather does and gives conv of the data, EndOfFile, or $Failed.
+func (s *Session) readValue(fn string, sock *sockets.Socket, t *terminator, limit time.Duration, conv func([]byte) Expr) Expr {
+	data, eof, failed := s.gather(fn, sock, t, limit)
 	switch {
 	case failed:
 		return SymFailed
 	case eof:
 		return SymEndOfFile
 	}
-	return &ByteArray{B: data}
+	return conv(data)
 }
+
+// latin1String maps bytes to characters one to one, as ReadString does.
+func latin1String(b []byte) Expr { return String(bytesLatin1(b)) }
+
+func byteArrayOf(b []byte) Expr { return &ByteArray{B: b} }
 
 // readLine reads one line without its line ending; EndOfFile when nothing is left.
 func (s *Session) readLine(fn string, sock *sockets.Socket) Expr {
-	data, eof, failed := s.gather(fn, sock, &terminator{line: true}, -1)
-	switch {
-	case failed:
-		return SymFailed
-	case eof:
-		return SymEndOfFile
-	}
-	return String(bytesLatin1(data))
+	return s.readValue(fn, sock, &terminator{line: true}, -1, latin1String)
 }
 
 func fnReadLine(s *Session, c *Normal) Expr {
@@ -672,17 +665,10 @@ func fnRead(s *Session, c *Normal) Expr {
 		return s.readExpression(sock)
 	case SymString:
 		return s.readLine("Read", sock)
-	case sys("Byte"), sys("Character"):
-		data, eof, failed := s.gather("Read", sock, &terminator{count: 1}, -1)
-		switch {
-		case failed:
-			return SymFailed
-		case eof:
-			return SymEndOfFile
-		case kind == sys("Byte"):
-			return Int(data[0])
-		}
-		return String(bytesLatin1(data))
+	case sys("Byte"):
+		return s.readValue("Read", sock, &terminator{count: 1}, -1, func(b []byte) Expr { return Int(b[0]) })
+	case sys("Character"):
+		return s.readValue("Read", sock, &terminator{count: 1}, -1, latin1String)
 	}
 	s.Message("Read", "readt", kind)
 	return SymFailed

@@ -268,29 +268,24 @@ func (s *Session) socketError(fn string, err error) {
 		s.messageRaw(fn, "sockerr", "", err.Error())
 		return
 	}
-	addr := String(se.Addr)
-	switch se.Kind {
+	switch tag := kindTags[se.Kind]; se.Kind {
 	case sockets.AddrSpec:
 		s.messageRaw(fn, "addrspec", se.Addr, se.Detail)
 	case sockets.Unsupported:
 		s.Message(fn, "unsupported", String(se.Detail))
-	case sockets.AddrInUse:
-		s.Message(fn, "addrinuse", addr)
-	case sockets.NotLocal:
-		s.Message(fn, "notlocal", addr)
-	case sockets.NoHost:
-		s.Message(fn, "nohost", addr)
-	case sockets.Refused:
-		s.Message(fn, "refused", addr)
-	case sockets.Timeout:
-		s.Message(fn, "timeout", addr)
-	case sockets.Reset:
-		s.Message(fn, "reset", addr)
-	case sockets.Denied:
-		s.Message(fn, "denied", addr)
 	default:
-		s.Message(fn, "sockerr", addr, String(sockets.SystemText(err)))
+		if tag == "" {
+			s.Message(fn, "sockerr", String(se.Addr), String(sockets.SystemText(err)))
+			return
+		}
+		s.Message(fn, tag, String(se.Addr))
 	}
+}
+
+// kindTags are the message tags of the runtime's errors that name only their address.
+var kindTags = map[sockets.Kind]string{
+	sockets.AddrInUse: "addrinuse", sockets.NotLocal: "notlocal", sockets.NoHost: "nohost",
+	sockets.Refused: "refused", sockets.Timeout: "timeout", sockets.Reset: "reset", sockets.Denied: "denied",
 }
 
 // abortIfInterrupted turns a blocking call that ended because of Ctrl-C into $Aborted.
