@@ -45,7 +45,7 @@ func init() {
 // SocketConnect::refused and WriteString::reset find them). Wolfram's own where it has them
 // (reference §28), the project's table (DESIGN.md) where Wolfram's would be untrue.
 var socketMessages = map[string]string{
-	"addrspec":          "The host specification `1` is wrong because `2`.",
+	"addrspec":          "The host specification `1` is wrong because `2`",
 	"noproto":           "The protocol specification `1` isn't supported.",
 	"addrinuse":         "The address `1` is already in use.",
 	"refused":           "The connection to `1` was refused: nothing is listening there.",

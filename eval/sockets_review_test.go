@@ -327,7 +327,6 @@ func TestReviewWriteReadRoundTripsText(t *testing.T) {
 // invalid." with a final period that Wolfram's template does not have (reference §27 and §28:
 // "The host specification `1` is wrong because `2`").
 func TestReviewAddrspecText(t *testing.T) {
-	t.Skip("BUG: ::addrspec ends with a period that Wolfram's template does not have (socketMessages)")
 	l := rvNew(t)
 	l.want(`SocketOpen[70000]`, `$Failed`,
 		"SocketOpen::addrspec: The host specification 70000 is wrong because the domain or port is invalid\n")
