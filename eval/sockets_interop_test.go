@@ -37,27 +37,6 @@ import (
 // evalLimit bounds one evaluation; a test that needs more is broken.
 const evalLimit = 20 * time.Second
 
-// lockedBuffer is a session's output, which the test reads while another goroutine may write.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// take returns what was written since the last take.
-func (b *lockedBuffer) take() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s := b.buf.String()
-	b.buf.Reset()
-	return s
-}
-
 // liveSession is one session kept across inputs, as the REPL keeps it; its sockets are closed
 // when the test ends.
 type liveSession struct {

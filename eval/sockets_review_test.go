@@ -22,40 +22,19 @@ import (
 
 // ---------------------------------------------------------------- a live session
 
-// rvBuffer is a session's output, read by the test while an evaluation may be writing.
-type rvBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *rvBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// take returns what was written since the last take.
-func (b *rvBuffer) take() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s := b.buf.String()
-	b.buf.Reset()
-	return s
-}
-
 // rvSession is a session kept across inputs, as the REPL keeps it. Evaluations run on their
 // own goroutine, so that one that does not end cannot hang the test: when the test ends, the
 // session's sockets are closed and the evaluation under way, if any, is waited for.
 type rvSession struct {
 	t       *testing.T
 	s       *Session
-	out     *rvBuffer
+	out     *lockedBuffer
 	pending chan struct{} // closed when the evaluation under way ends; nil when none is
 }
 
 func rvNew(t *testing.T) *rvSession {
 	t.Helper()
-	l := &rvSession{t: t, out: &rvBuffer{}}
+	l := &rvSession{t: t, out: &lockedBuffer{}}
 	l.s = NewSession(l.out)
 	t.Cleanup(func() {
 		l.s.CloseSockets()
