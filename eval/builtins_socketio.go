@@ -257,6 +257,16 @@ func (s *Session) encodeTyped(fn string, x, typ Expr, little bool) ([]byte, bool
 	var out []byte
 	for i, v := range values {
 		t := types[i%len(types)]
+		if str, isString := v.(String); isString && t.kind == binChar {
+			// a string goes out character by character, each in this type
+			for _, r := range string(str) {
+				if out, ok = t.encode(out, String(string(r)), little); !ok {
+					s.Message(fn, "nocoerce", v)
+					return nil, false
+				}
+			}
+			continue
+		}
 		if out, ok = t.encode(out, v, little); !ok {
 			s.Message(fn, "nocoerce", v)
 			return nil, false
@@ -290,9 +300,18 @@ func (s *Session) binaryTypes(fn string, typ Expr) ([]binaryType, bool) {
 // to the socket first, so nothing is lost.
 func (s *Session) waitAbort(sock *sockets.Socket, gathered []byte) {
 	if s.ctx.Err() != nil {
-		sock.Unread(gathered)
-		s.abortIfInterrupted()
+		s.abortRead(sock, gathered)
 	}
+}
+
+// stopping reports whether the evaluation has been interrupted or its time is up.
+func (s *Session) stopping() bool { return s.interrupted.Load() || s.ctx.Err() != nil }
+
+// abortRead puts what a read had gathered back and aborts the evaluation.
+func (s *Session) abortRead(sock *sockets.Socket, gathered []byte) {
+	sock.Unread(gathered)
+	s.interrupted.Store(true)
+	s.checkAbort()
 }
 
 func fnSocketReadMessage(s *Session, c *Normal) Expr {
@@ -389,7 +408,23 @@ type terminator struct {
 	toBuffer bool // EndOfBuffer: what has arrived, without waiting
 	count    int  // n bytes (0: no count)
 	seqs     [][]byte
-	line     bool // EndOfLine: \n, \r\n or \r
+	line     bool      // EndOfLine: \n, \r\n or \r
+	expr     *exprScan // Read: the first line end at which the text is a whole expression
+	max      int       // the most one read gathers (0: maxGather)
+}
+
+// endOnly reports whether only the end of the data stops the read (EndOfFile, EndOfBuffer):
+// such a read takes what has arrived in large pieces, as there is nothing to look for in it.
+func (t *terminator) endOnly() bool {
+	return t.count == 0 && len(t.seqs) == 0 && !t.line && t.expr == nil
+}
+
+// bound is the most one read gathers.
+func (t *terminator) bound() int {
+	if t.max > 0 {
+		return t.max
+	}
+	return maxGather
 }
 
 // find looks for the terminator in data: the end of the result and the end of the
@@ -397,6 +432,9 @@ type terminator struct {
 func (t *terminator) find(data []byte, from int) (end, next int, ok bool) {
 	if t.count > 0 && len(data) >= t.count {
 		return t.count, t.count, true
+	}
+	if t.expr != nil {
+		return t.expr.find(data)
 	}
 	best := -1
 	bestNext := 0
@@ -429,6 +467,113 @@ func (t *terminator) find(data []byte, from int) (end, next int, ok bool) {
 		}
 	}
 	return best, bestNext, best >= 0
+}
+
+// exprScan finds where the text Read has gathered first makes a whole expression: at a line
+// end, outside strings and comments, with every bracket closed, and then only if the parser
+// agrees (a line may end in an operator). It keeps its place between calls, so each byte is
+// looked at once and the parser sees only the candidate lines: reading an expression of many
+// lines stays linear in its length.
+type exprScan struct {
+	pos      int  // bytes looked at
+	depth    int  // brackets open
+	comments int  // comments open (they nest)
+	inString bool // inside "…"
+	escaped  bool // after a \ inside a string
+	sawToken bool // something other than white space and comments
+	prev     byte // the byte before, for the two-byte (* *) <| |>
+}
+
+func (x *exprScan) find(data []byte) (end, next int, ok bool) {
+	for ; x.pos < len(data); x.pos++ {
+		c := data[x.pos]
+		if (c == '\n' || c == '\r') && !x.inString && x.comments == 0 && x.depth <= 0 && x.sawToken {
+			i := x.pos
+			next := i + 1
+			if c == '\r' {
+				if i+1 == len(data) {
+					return 0, 0, false // perhaps \r\n: look again when more has come
+				}
+				if data[i+1] == '\n' {
+					next++
+				}
+			}
+			if !grammar.NeedsMore(decodeText(data[:i])) {
+				return i, next, true
+			}
+		}
+		x.step(c)
+	}
+	return 0, 0, false
+}
+
+// step follows one byte of Wolfram Language text.
+func (x *exprScan) step(c byte) {
+	prev := x.prev
+	x.prev = c
+	switch {
+	case x.inString:
+		switch {
+		case x.escaped:
+			x.escaped = false
+		case c == '\\':
+			x.escaped = true
+		case c == '"':
+			x.inString = false
+		}
+	case x.comments > 0:
+		if prev == '*' && c == ')' {
+			x.comments--
+			x.prev = 0
+		} else if prev == '(' && c == '*' {
+			x.comments++
+			x.prev = 0
+		}
+	default:
+		switch c {
+		case ' ', '\t', '\n', '\r', '\f':
+		case '(':
+			x.depth++ // not yet a token: it may open a comment
+		case '*':
+			if prev == '(' {
+				x.depth--
+				x.comments++
+				x.prev = 0
+				return
+			}
+			x.sawToken = true
+		case '"':
+			x.inString = true
+			x.sawToken = true
+		case '[', '{':
+			x.depth++
+			x.sawToken = true
+		case ')', ']', '}':
+			x.depth--
+			x.sawToken = true
+		case '|':
+			if prev == '<' {
+				x.depth++
+			}
+			x.sawToken = true
+		case '>':
+			if prev == '|' {
+				x.depth--
+			}
+			x.sawToken = true
+		default:
+			x.sawToken = true
+		}
+	}
+}
+
+// decodeText turns bytes read as program text into a string: UTF-8 (as Write sends), or one
+// character per byte when the bytes are not UTF-8.
+func decodeText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return bytesLatin1(b)
 }
 
 // terminatorArg reads ReadString's and ReadByteArray's second argument.
@@ -500,9 +645,11 @@ func latin1Bytes(str string) []byte {
 	return out
 }
 
-// gather reads from sock until t says to stop, the peer closes, the time limit passes or
-// Ctrl-C (which aborts, after putting back what was gathered). eof is true when the peer had
-// closed and nothing was gathered.
+// gather reads from sock until t says to stop, the peer closes, the time limit passes or the
+// evaluation is interrupted (Ctrl-C, TimeConstrained: it aborts, after putting back what was
+// gathered). eof is true when the peer had closed and nothing was gathered. The time limit and
+// the interrupt are looked at after every piece, not only while waiting: a peer that sends
+// faster than the read looks through its data must not keep the read from ending.
 func (s *Session) gather(fn string, sock *sockets.Socket, t *terminator, limit time.Duration) (data []byte, eof bool, failed bool) {
 	if t.count < 0 {
 		return []byte{}, false, false
@@ -511,6 +658,7 @@ func (s *Session) gather(fn string, sock *sockets.Socket, t *terminator, limit t
 	if limit >= 0 {
 		deadline = time.Now().Add(limit)
 	}
+	bound := t.bound()
 	var acc []byte
 	// take a little at a time while looking for a terminator, so that what follows it is not
 	// copied back and forth; more as the result grows
@@ -518,10 +666,10 @@ func (s *Session) gather(fn string, sock *sockets.Socket, t *terminator, limit t
 	for {
 		if t.count > 0 {
 			want = t.count - len(acc)
-		} else if t.toEOF || t.toBuffer {
+		} else if t.endOnly() {
 			want = maxMessage
 		}
-		chunk, err := sock.TryRead(want)
+		chunk, err := sock.TryRead(min(want, bound-len(acc)))
 		want = min(2*want, maxMessage)
 		if len(chunk) > 0 {
 			from := len(acc)
@@ -534,10 +682,16 @@ func (s *Session) gather(fn string, sock *sockets.Socket, t *terminator, limit t
 				if next < len(acc) {
 					sock.Unread(append([]byte(nil), acc[next:]...))
 				}
-				return acc[:end:end], false, false
+				return ownBytes(acc[:end]), false, false
 			}
-			if len(acc) >= maxGather {
+			if len(acc) >= bound {
 				s.Message(fn, "toolarge", Int(len(acc)))
+				return acc, false, false
+			}
+			if s.stopping() {
+				s.abortRead(sock, acc)
+			}
+			if limit >= 0 && !time.Now().Before(deadline) {
 				return acc, false, false
 			}
 			continue
@@ -582,6 +736,15 @@ func (s *Session) gather(fn string, sock *sockets.Socket, t *terminator, limit t
 			}
 		}
 	}
+}
+
+// ownBytes is b, copied when it is a small part of a large array: a short result must not
+// keep a whole buffer alive.
+func ownBytes(b []byte) []byte {
+	if cap(b)-len(b) > 4096 && cap(b) > 2*len(b) {
+		return append([]byte(nil), b...)
+	}
+	return b[:len(b):len(b)]
 }
 
 // readArgs reads the socket, terminator and TimeConstraint of ReadString and ReadByteArray.
@@ -674,30 +837,27 @@ func fnRead(s *Session, c *Normal) Expr {
 	return SymFailed
 }
 
-// readExpression reads lines until they make a complete expression, then evaluates it.
+// readExpression reads lines until they make a whole expression, then evaluates it. The text
+// is read as one piece, so an interrupted Read puts all of it back; white space and comments
+// alone at the end are no expression: EndOfFile.
 func (s *Session) readExpression(sock *sockets.Socket) Expr {
-	var text strings.Builder
-	for {
-		line := s.readLine("Read", sock)
-		str, ok := line.(String)
-		if !ok {
-			if text.Len() == 0 || line != SymEndOfFile {
-				return line
-			}
-			break
-		}
-		if text.Len() > 0 {
-			text.WriteByte('\n')
-		}
-		text.WriteString(string(str))
-		src := text.String()
-		if !grammar.Blank(src) && !grammar.NeedsMore(src) {
-			break
-		}
+	data, eof, failed := s.gather("Read", sock, &terminator{expr: &exprScan{}}, -1)
+	switch {
+	case failed:
+		return SymFailed
+	case eof:
+		return SymEndOfFile
+	case len(data) >= maxGather:
+		sock.Unread(data) // ::toolarge has said so: it stays to be read
+		return SymFailed
 	}
-	n, err := grammar.Parse(text.String())
+	text := decodeText(data)
+	if grammar.Blank(text) {
+		return SymEndOfFile
+	}
+	n, err := grammar.Parse(text)
 	if err != nil || n == nil {
-		s.Message("Read", "sntx", String(text.String()))
+		s.Message("Read", "sntx", String(text))
 		return SymFailed
 	}
 	return s.Eval(s.Lower(n))
@@ -731,8 +891,14 @@ func fnBinaryReadList(s *Session, c *Normal) Expr {
 	return s.binaryReadList("BinaryReadList", pos, opts, -1)
 }
 
+// maxReadValues bounds the values one BinaryReadList gives (each takes a slot of a list):
+// past it the read stops with ::toolarge and the rest stays to be read.
+var maxReadValues = 1 << 22
+
 // binaryReadList reads values of the types in pos[1] (Byte by default): count of them (pos[2]
-// for BinaryReadList; -1 with no count: until the peer closes).
+// for BinaryReadList; -1 with no count: until the peer closes). The bytes of every value are
+// gathered first and decoded after, so an interrupted read puts all of them back. With a list
+// of types, EndOfFile stands for each value of a begun sequence that the end cut off.
 func (s *Session) binaryReadList(fn string, pos []Expr, opts map[string]Expr, count int) Expr {
 	sock, failed := s.streamArg(fn, pos[0])
 	if sock == nil {
@@ -743,17 +909,19 @@ func (s *Session) binaryReadList(fn string, pos []Expr, opts map[string]Expr, co
 		s.Message(fn, "bytord", opts["ByteOrdering"])
 		return SymFailed
 	}
-	types := []binaryType{}
+	t, _ := lookupBinaryType("Byte")
+	types := []binaryType{t}
+	typeList := false
 	if len(pos) >= 2 {
 		if types, ok = s.binaryTypes(fn, pos[1]); !ok {
 			return SymFailed
 		}
-		if l, isList := pos[1].(*Normal); isList && l.Head == SymList && count == 1 {
-			count = len(types)
+		if l, isList := pos[1].(*Normal); isList && l.Head == SymList {
+			typeList = true
+			if count == 1 {
+				count = len(types)
+			}
 		}
-	} else {
-		t, _ := lookupBinaryType("Byte")
-		types = []binaryType{t}
 	}
 	if len(pos) == 3 {
 		n, ok := pos[2].(Int)
@@ -761,22 +929,51 @@ func (s *Session) binaryReadList(fn string, pos []Expr, opts map[string]Expr, co
 			s.Message(fn, "intnm", NewNormal(s.Intern(fn), pos...), Int(3))
 			return SymFailed
 		}
-		count = int(min(int64(n), maxGather))
+		count = int(min(int64(n), int64(maxReadValues)+1))
 	}
-	var out []Expr
+	if count == 0 {
+		return List()
+	}
+	// bytesFor is what the first n values take
+	bytesFor := func(n int) int {
+		b := 0
+		for i := 0; i < n%len(types); i++ {
+			b += types[i].size()
+		}
+		for _, t := range types {
+			b += n / len(types) * t.size()
+		}
+		return b
+	}
+	most := maxReadValues / len(types) * len(types) // whole sequences
+	term := &terminator{toEOF: true, max: bytesFor(most)}
+	if count > 0 {
+		term = &terminator{count: bytesFor(min(count, most))}
+	}
+	data, _, failed := s.gather(fn, sock, term, -1)
+	if failed {
+		return SymFailed
+	}
+	if count > most && len(data) == term.count {
+		s.Message(fn, "toolarge", Int(len(data)))
+	}
+	out := make([]Expr, 0, len(data)/max(1, bytesFor(len(types))/len(types)))
+	off := 0
 	for i := 0; count < 0 || i < count; i++ {
 		t := types[i%len(types)]
-		data, eof, failed := s.gather(fn, sock, &terminator{count: t.size()}, -1)
-		if failed {
-			return SymFailed
-		}
-		if eof || len(data) < t.size() {
-			if len(data) > 0 {
-				sock.Unread(data) // a partial value stays to be read
-			}
+		if off+t.size() > len(data) {
 			break
 		}
-		out = append(out, t.decode(data, little))
+		out = append(out, t.decode(data[off:off+t.size()], little))
+		off += t.size()
+	}
+	if off < len(data) {
+		sock.Unread(append([]byte(nil), data[off:]...)) // a partial value stays to be read
+	}
+	if typeList && (len(out) > 0 || count > 0) && (count < 0 || len(out) < count) {
+		for len(out) == 0 || len(out)%len(types) != 0 {
+			out = append(out, SymEndOfFile)
+		}
 	}
 	return List(out...)
 }

@@ -110,12 +110,12 @@ func (s *Session) leave() { s.depth-- }
 
 func (s *Session) evalNormal(n *Normal) Expr {
 	s.enter()
-	start := s.epoch
+	start, messages := s.epoch, s.msgSerial
 	r := s.evalNormal1(n)
 	s.leave()
 	// a call that came back as itself, with nothing changed meanwhile, is a fixed point
-	// until something changes
-	if rn, ok := r.(*Normal); ok && s.epoch == start && rn.epoch != start && rn.Head == n.Head && sameArgs(rn, n) {
+	// until something changes; not one that said something, which says it again each time
+	if rn, ok := r.(*Normal); ok && s.epoch == start && s.msgSerial == messages && rn.epoch != start && rn.Head == n.Head && sameArgs(rn, n) {
 		rn.epoch = start
 	}
 	return r
