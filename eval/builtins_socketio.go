@@ -66,7 +66,6 @@ func init() {
 		"toolarge":          "The read stopped after gathering `1` bytes; the rest stays to be read.",
 		"readt":             "The type `1` is not one of String, Byte, Character, Expression.",
 		"terms":             "`1` is not a valid terminator: use a string, a ByteArray, EndOfFile, EndOfBuffer, EndOfLine or a list of them.",
-		"timeout":           "The value `1` for timeout is invalid, must be a non negative Integer in seconds, a Quantity, or Infinity",
 		"sock":              "`1` only works on valid SocketObjects.",
 		"nocoerce":          "`1` cannot be coerced to the specified format.",
 		"format":            "`1` is not a valid binary type.",

@@ -1,0 +1,123 @@
+// Package peertest starts the real peers that tests talk to (Debian's python3 with its zmq
+// module, ncat, curl, …) and applies the project's rule for a missing one: under CI=true the
+// test fails, elsewhere it skips and says why.
+package peertest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Python is Debian's python3: the one that has python3-zmq (DESIGN.md, Tests).
+const Python = "/usr/bin/python3"
+
+// Missing fails the test under CI=true and skips it elsewhere, saying which peer is missing.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("a real peer the tests need is missing under CI: "+format, args...)
+	}
+	t.Skipf("real peer missing (.ci/run installs it): "+format, args...)
+}
+
+// NeedProgram returns the path of program, or fails or skips the test when it is missing.
+func NeedProgram(t testing.TB, program string) string {
+	t.Helper()
+	path, err := exec.LookPath(program)
+	if err != nil {
+		Missing(t, "%s: %v", program, err)
+	}
+	return path
+}
+
+var (
+	zmqOnce sync.Once
+	zmqErr  error
+)
+
+// NeedPyZMQ fails or skips the test when Debian's python3 cannot import zmq (python3-zmq).
+func NeedPyZMQ(t testing.TB) {
+	t.Helper()
+	zmqOnce.Do(func() {
+		out, err := exec.Command(Python, "-c", "import zmq").CombinedOutput()
+		if err != nil {
+			zmqErr = &exec.Error{Name: Python + " -c 'import zmq' (" + strings.TrimSpace(string(out)) + ")", Err: err}
+		}
+	})
+	if zmqErr != nil {
+		Missing(t, "libzmq through python3-zmq: %v", zmqErr)
+	}
+}
+
+// Proc is a peer process whose standard output the test reads line by line.
+type Proc struct {
+	cmd    *exec.Cmd
+	out    *bufio.Reader
+	stderr lockedBuffer
+}
+
+// StartPython runs script under Debian's python3 with args; the process is killed when the
+// test ends or ctx is done.
+func StartPython(t testing.TB, ctx context.Context, script string, args ...string) *Proc {
+	t.Helper()
+	if _, err := os.Stat(Python); err != nil {
+		Missing(t, "%s: %v", Python, err)
+	}
+	p := &Proc{cmd: exec.CommandContext(ctx, Python, append([]string{"-c", script}, args...)...)}
+	p.cmd.WaitDelay = 2 * time.Second
+	p.cmd.Stderr = &p.stderr
+	stdout, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.out = bufio.NewReader(stdout)
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", Python, err)
+	}
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		p.cmd.Wait()
+	})
+	return p
+}
+
+// Line reads the next line the peer prints, failing the test if there is none.
+func (p *Proc) Line(t testing.TB) string {
+	t.Helper()
+	s, err := p.out.ReadString('\n')
+	if err != nil {
+		p.cmd.Wait()
+		t.Fatalf("the peer printed %q, then %v; its stderr: %s", s, err, p.stderr.String())
+	}
+	return strings.TrimSuffix(s, "\n")
+}
+
+// Wait waits for the peer to exit and gives its error and standard error.
+func (p *Proc) Wait() (error, string) {
+	err := p.cmd.Wait()
+	return err, p.stderr.String()
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

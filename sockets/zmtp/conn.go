@@ -1,0 +1,408 @@
+package zmtp
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+)
+
+// Config is what a connection needs from the socket that owns it.
+type Config struct {
+	MaxMsgSize uint64 // the most one message may hold, all its frames together
+	SendHWM    int    // messages queued to send before Send refuses (0: no limit)
+	RecvHWM    int    // messages held for reading before the reader stops (TCP pushes back)
+	RecvBytes  int    // bytes held likewise; one message is always let in, whatever its size
+	// Intercept, when set, sees each message on the reader goroutine first and reports
+	// whether it took it (a PUB takes its subscribers' subscriptions there).
+	Intercept func(c *Conn, msg [][]byte) bool
+	// Notify is called when a message arrives, when there is room to send again, and when the
+	// connection ends. It must not block.
+	Notify func(c *Conn)
+}
+
+// frameOverhead is what a frame costs beyond its bytes, charged against MaxMsgSize and
+// RecvBytes so that a message of a million empty frames is not free.
+const frameOverhead = 32
+
+// Conn is a ZMTP connection after its handshake: one goroutine reads and decodes frames,
+// answering commands; one goroutine owns every write, sending what is queued in batches (one
+// write call per batch) and flushing whenever the queue is empty.
+type Conn struct {
+	Peer Peer
+	raw  net.Conn
+	cfg  Config
+	rd   *Reader
+
+	mu      sync.Mutex
+	room    *sync.Cond // the reader waits on it for room in the inbound queue
+	in      [][][]byte // received messages, in[inHead:] not yet taken
+	inHead  int
+	inBytes int
+	out     []outMsg // messages to send
+	outFull bool     // Send refused one: Notify when there is room again
+	closing bool
+	lingerT *time.Timer
+	err     error // why the connection ended
+
+	wake     chan struct{} // the writer has work
+	done     chan struct{} // closed when both goroutines have ended
+	finished sync.WaitGroup
+}
+
+// Start makes a connection of raw, on which Handshake succeeded with peer, and starts its
+// reader and writer.
+func Start(raw net.Conn, peer Peer, cfg Config) *Conn {
+	if cfg.MaxMsgSize == 0 {
+		cfg.MaxMsgSize = 256 << 20
+	}
+	c := &Conn{Peer: peer, raw: raw, cfg: cfg, rd: NewReader(raw, cfg.MaxMsgSize),
+		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	c.room = sync.NewCond(&c.mu)
+	c.finished.Add(2)
+	go c.readLoop()
+	go c.writeLoop()
+	go func() { c.finished.Wait(); close(c.done) }()
+	return c
+}
+
+// ---------------------------------------------------------------- sending
+
+// Send queues msg (its frames) to be sent; false when the queue holds SendHWM messages or the
+// connection is closing.
+func (c *Conn) Send(msg [][]byte) bool { return c.send(outMsg{frames: msg}, false) }
+
+// SendControl queues msg past the high-water mark: protocol traffic (subscriptions).
+func (c *Conn) SendControl(msg [][]byte) bool { return c.send(outMsg{frames: msg}, true) }
+
+// outMsg is a message to send, or a command (one frame: its name and data).
+type outMsg struct {
+	frames  [][]byte
+	command string
+}
+
+func (c *Conn) send(msg outMsg, control bool) bool {
+	c.mu.Lock()
+	if c.closing || c.err != nil || !control && c.cfg.SendHWM > 0 && len(c.out) >= c.cfg.SendHWM {
+		if !control {
+			c.outFull = true
+		}
+		c.mu.Unlock()
+		return false
+	}
+	c.out = append(c.out, msg)
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// HasRoom reports whether Send would take a message now.
+func (c *Conn) HasRoom() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.closing && c.err == nil && (c.cfg.SendHWM <= 0 || len(c.out) < c.cfg.SendHWM)
+}
+
+// Queued is how many messages wait to be sent.
+func (c *Conn) Queued() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.out)
+}
+
+// maxBatch is how many bytes the writer gathers before a write call.
+const maxBatch = 64 << 10
+
+var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, maxBatch); return &b }}
+
+func (c *Conn) writeLoop() {
+	defer c.finished.Done()
+	var spare []outMsg
+	for {
+		c.mu.Lock()
+		for len(c.out) == 0 && !c.closing && c.err == nil {
+			c.mu.Unlock()
+			<-c.wake
+			c.mu.Lock()
+		}
+		batch := c.out
+		c.out = spare[:0]
+		wasFull := c.outFull
+		c.outFull = false
+		stop := c.err != nil || c.closing && len(batch) == 0
+		c.mu.Unlock()
+		if stop {
+			c.raw.Close() // lingering is over: everything queued has been written
+			return
+		}
+		if wasFull {
+			c.notify()
+		}
+		if err := c.write(batch); err != nil {
+			c.end(err)
+			c.raw.Close()
+			return
+		}
+		clear(batch)
+		spare = batch
+	}
+}
+
+// write sends a batch of messages, one write call per maxBatch bytes; a large frame goes out
+// in place rather than through the buffer.
+func (c *Conn) write(batch []outMsg) error {
+	bp := batchPool.Get().(*[]byte)
+	defer batchPool.Put(bp)
+	buf := (*bp)[:0]
+	for _, msg := range batch {
+		if msg.command != "" {
+			buf = AppendCommand(buf, msg.command, msg.frames[0])
+			continue
+		}
+		for i, f := range msg.frames {
+			more := i < len(msg.frames)-1
+			if len(f) >= maxBatch {
+				buf = appendHeader(buf, len(f), more, false)
+				if _, err := (&net.Buffers{buf, f}).WriteTo(c.raw); err != nil {
+					return err
+				}
+				buf = buf[:0]
+				continue
+			}
+			buf = AppendFrame(buf, f, more)
+			if len(buf) >= maxBatch {
+				if _, err := c.raw.Write(buf); err != nil {
+					return err
+				}
+				buf = buf[:0]
+			}
+		}
+	}
+	if len(buf) > 0 {
+		if _, err := c.raw.Write(buf); err != nil {
+			return err
+		}
+	}
+	*bp = buf[:0]
+	return nil
+}
+
+// ---------------------------------------------------------------- receiving
+
+// Recv takes the next received message; false when none is waiting.
+func (c *Conn) Recv() ([][]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inHead == len(c.in) {
+		return nil, false
+	}
+	msg := c.in[c.inHead]
+	c.in[c.inHead] = nil
+	c.inHead++
+	c.inBytes -= msgCost(msg)
+	if c.inHead == len(c.in) {
+		c.in, c.inHead = c.in[:0], 0
+	}
+	c.room.Signal()
+	return msg, true
+}
+
+// Unrecv puts msg back in front of what has been received: a read that was interrupted.
+func (c *Conn) Unrecv(msg [][]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inHead > 0 {
+		c.inHead--
+		c.in[c.inHead] = msg
+	} else {
+		c.in = append([][][]byte{msg}, c.in...)
+	}
+	c.inBytes += msgCost(msg)
+}
+
+// Pending is how many received messages wait to be taken.
+func (c *Conn) Pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.in) - c.inHead
+}
+
+func msgCost(msg [][]byte) int {
+	n := 0
+	for _, f := range msg {
+		n += len(f) + frameOverhead
+	}
+	return n
+}
+
+func (c *Conn) readLoop() {
+	defer c.finished.Done()
+	for {
+		msg, err := c.readMessage()
+		if err != nil {
+			c.end(err)
+			return
+		}
+		if msg == nil || c.cfg.Intercept != nil && c.cfg.Intercept(c, msg) {
+			continue
+		}
+		cost := msgCost(msg)
+		c.mu.Lock()
+		for c.err == nil && !c.closing && c.full() {
+			c.room.Wait()
+		}
+		if c.err != nil || c.closing {
+			c.mu.Unlock()
+			return
+		}
+		c.in = append(c.in, msg)
+		c.inBytes += cost
+		c.mu.Unlock()
+		c.notify()
+	}
+}
+
+// full reports whether the inbound queue has no room for another message.
+func (c *Conn) full() bool {
+	n := len(c.in) - c.inHead
+	return n > 0 && (c.cfg.RecvHWM > 0 && n >= c.cfg.RecvHWM || c.cfg.RecvBytes > 0 && c.inBytes >= c.cfg.RecvBytes)
+}
+
+// readMessage reads the frames of the next message, answering the commands met on the way; a
+// command that carries a message (a 3.1 SUBSCRIBE or CANCEL) is given as that message, and
+// nil means only commands were read.
+func (c *Conn) readMessage() ([][]byte, error) {
+	var msg [][]byte
+	total := uint64(0)
+	for {
+		f, err := c.rd.Next()
+		if err != nil {
+			return nil, err
+		}
+		if f.Command {
+			if len(msg) > 0 {
+				return nil, errors.New("the peer sent a command inside a message")
+			}
+			return c.command(f.Body)
+		}
+		total += uint64(len(f.Body)) + frameOverhead
+		if total > c.cfg.MaxMsgSize+frameOverhead {
+			return nil, &TooLargeError{Size: total, Max: c.cfg.MaxMsgSize}
+		}
+		c.rd.Max = c.cfg.MaxMsgSize - min(c.cfg.MaxMsgSize, total)
+		msg = append(msg, f.Body)
+		if !f.More {
+			c.rd.Max = c.cfg.MaxMsgSize
+			return msg, nil
+		}
+	}
+}
+
+// PeerError is the peer's ERROR command: it gave up on the connection, and said why.
+type PeerError struct{ Reason string }
+
+func (e *PeerError) Error() string {
+	return fmt.Sprintf("the peer closed the connection: %q", e.Reason)
+}
+
+// command handles a command frame.
+func (c *Conn) command(body []byte) ([][]byte, error) {
+	name, data, ok := ParseCommand(body)
+	if !ok {
+		return nil, errors.New("the peer sent a malformed command")
+	}
+	switch name {
+	case "PING":
+		// PONG with the ping's context (the bytes after its 2-byte TTL)
+		var ctx []byte
+		if len(data) > 2 {
+			ctx = data[2:min(len(data), 2+16)] // a context is at most 16 bytes (37/ZMTP)
+		}
+		c.send(outMsg{command: "PONG", frames: [][]byte{ctx}}, true)
+	case "ERROR":
+		reason := ""
+		if len(data) > 0 && int(data[0]) <= len(data)-1 {
+			reason = string(data[1 : 1+int(data[0])])
+		}
+		return nil, &PeerError{Reason: reason}
+	case "SUBSCRIBE":
+		return [][]byte{append([]byte{1}, data...)}, nil
+	case "CANCEL":
+		return [][]byte{append([]byte{0}, data...)}, nil
+	}
+	return nil, nil // PONG, and commands of later versions: nothing to do
+}
+
+// ---------------------------------------------------------------- the end
+
+// Err is why the connection ended (nil while it runs; io.EOF when the peer closed).
+func (c *Conn) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// Done is closed when the connection has ended and both its goroutines have stopped.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+func (c *Conn) end(err error) {
+	c.mu.Lock()
+	first := c.err == nil
+	if first {
+		c.err = err
+	}
+	c.room.Broadcast()
+	c.mu.Unlock()
+	if first {
+		c.raw.Close() // the reader stops at once; the writer finds err
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
+		c.notify()
+	}
+}
+
+// Close ends the connection after what is queued has been sent, waiting at most linger for
+// it (0: at once; < 0: as long as it takes). Received messages not taken are dropped. It
+// reports how many queued messages were dropped.
+func (c *Conn) Close(linger time.Duration) int {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return 0
+	}
+	c.closing = true
+	c.room.Broadcast()
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	if linger >= 0 {
+		select {
+		case <-c.done:
+		case <-time.After(linger):
+		}
+	} else {
+		<-c.done
+	}
+	c.mu.Lock()
+	dropped := len(c.out)
+	c.out = nil
+	c.mu.Unlock()
+	c.end(io.ErrClosedPipe)
+	<-c.done
+	return dropped
+}
+
+func (c *Conn) notify() {
+	if c.cfg.Notify != nil {
+		c.cfg.Notify(c)
+	}
+}
