@@ -1,0 +1,78 @@
+package zmq
+
+// pattern is how a socket type places messages and picks the next to read (libzmq's
+// xsend/xrecv). Its methods run with the socket's lock held.
+type pattern interface {
+	send(s *Socket, msg [][]byte) (bool, error)
+	recv(s *Socket) ([][]byte, bool, error)
+	unrecv(s *Socket, msg [][]byte)
+	attached(s *Socket, p *pipe)
+	detached(s *Socket, p *pipe)
+}
+
+// interceptor is a pattern that takes some messages on the reader goroutine (subscriptions).
+type interceptor interface {
+	intercept(s *Socket, p *pipe, msg [][]byte) bool
+}
+
+var patterns = map[string]func() pattern{
+	"PUSH": func() pattern { return &push{} },
+	"PULL": func() pattern { return &pull{} },
+	"PAIR": func() pattern { return &pair{} },
+}
+
+// base is what most patterns share: no own state per pipe, and a message put back after an
+// interrupted read is the next one read.
+type base struct {
+	back [][][]byte // messages put back, read first
+}
+
+func (b *base) attached(*Socket, *pipe) {}
+func (b *base) detached(*Socket, *pipe) {}
+func (b *base) unrecv(_ *Socket, msg [][]byte) {
+	b.back = append(b.back, msg)
+}
+
+// takeBack gives the message put back last, if any.
+func (b *base) takeBack() ([][]byte, bool) {
+	if n := len(b.back); n > 0 {
+		msg := b.back[n-1]
+		b.back = b.back[:n-1]
+		return msg, true
+	}
+	return nil, false
+}
+
+func (b *base) fairRecv(s *Socket) ([][]byte, bool, error) {
+	if msg, ok := b.takeBack(); ok {
+		return msg, true, nil
+	}
+	msg, _, ok := s.fairRecv()
+	return msg, ok, nil
+}
+
+// PUSH load-balances over its peers and cannot receive (30/PIPELINE).
+type push struct{ base }
+
+func (*push) send(s *Socket, msg [][]byte) (bool, error) {
+	_, ok := s.balanceSend(msg)
+	return ok, nil
+}
+func (*push) recv(*Socket) ([][]byte, bool, error) { return nil, false, ErrCannotRecv }
+
+// PULL fair-queues from its peers and cannot send.
+type pull struct{ base }
+
+func (*pull) send(*Socket, [][]byte) (bool, error)     { return false, ErrCannotSend }
+func (p *pull) recv(s *Socket) ([][]byte, bool, error) { return p.fairRecv(s) }
+
+// PAIR talks to one peer only (31/EXPAIR): a second is turned away, as libzmq does.
+type pair struct{ base }
+
+func (*pair) send(s *Socket, msg [][]byte) (bool, error) {
+	if len(s.pipes) == 0 {
+		return false, nil
+	}
+	return s.pipes[0].send(msg), nil
+}
+func (p *pair) recv(s *Socket) ([][]byte, bool, error) { return p.fairRecv(s) }

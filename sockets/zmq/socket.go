@@ -1,0 +1,502 @@
+// Package zmq is ZeroMQ's socket types as libzmq implements them, over the wire protocol of
+// sockets/zmtp: a socket holds pipes (one per peer), made by listeners and by dialers that
+// reconnect with back-off, and a pattern that decides which pipe a message goes to and which
+// pipe is read next. It knows nothing of expressions; sockets/ registers its sockets.
+package zmq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/socketrepl/socketrepl/sockets/zmtp"
+)
+
+// Options are the socket options libzmq has, with libzmq's defaults unless said otherwise.
+type Options struct {
+	SendHWM         int           // messages queued per peer before sending waits or drops (1000)
+	RecvHWM         int           // messages held per peer before its reader stops (1000)
+	RecvBytes       int           // bytes held per peer likewise (4 MiB; libzmq has no such bound)
+	MaxMsgSize      uint64        // the largest message a peer may send (256 MiB; libzmq: no limit)
+	Identity        []byte        // the routing id announced to peers
+	ReconnectIvl    time.Duration // first wait before reconnecting (100 ms)
+	ReconnectIvlMax time.Duration // the longest wait, doubling up to it (0: always ReconnectIvl)
+	HandshakeIvl    time.Duration // how long a peer has to complete the handshake (30 s)
+}
+
+// Defaults are libzmq's options (and this runtime's bounds where libzmq has none).
+func Defaults() Options {
+	return Options{SendHWM: 1000, RecvHWM: 1000, RecvBytes: 4 << 20, MaxMsgSize: 256 << 20,
+		ReconnectIvl: 100 * time.Millisecond, HandshakeIvl: zmtp.HandshakeTimeout}
+}
+
+// Types are the socket types, by their ZMTP names.
+var Types = []string{"PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB", "STREAM"}
+
+// ErrClosed is an operation on a closed socket.
+var ErrClosed = errors.New("the socket is closed")
+
+// ErrCannotSend and ErrCannotRecv are operations the socket type does not have.
+var (
+	ErrCannotSend = errors.New("this socket type cannot send")
+	ErrCannotRecv = errors.New("this socket type cannot receive")
+)
+
+// Socket is a ZeroMQ socket.
+type Socket struct {
+	Type string
+	opts Options
+	pat  pattern
+
+	mu        sync.Mutex
+	pipes     []*pipe
+	sendNext  int // where load-balancing looks first
+	recvNext  int // where fair-queuing looks first
+	closed    bool
+	listeners []net.Listener
+	dialers   []*dialer
+	events    []Event
+	wake      chan struct{} // something changed: a message, room to send, a peer
+	stop      chan struct{} // closed by Close: dialers and listeners end
+	bg        sync.WaitGroup
+}
+
+// New makes a socket of type typ ("PUSH", …).
+func New(typ string, opts Options) (*Socket, error) {
+	pat, ok := patterns[typ]
+	if !ok {
+		return nil, fmt.Errorf("unknown socket type %q", typ)
+	}
+	return &Socket{Type: typ, opts: opts, pat: pat(), wake: make(chan struct{}, 1), stop: make(chan struct{})}, nil
+}
+
+// pipe is one peer: its connection when there is one. A connecting socket's pipe outlives its
+// connections (messages queue in it while the peer is away, as libzmq's do); a bound socket's
+// pipe ends with its connection.
+type pipe struct {
+	sock     *Socket
+	conn     *zmtp.Conn   // nil while a dialer's peer is away
+	draining []*zmtp.Conn // ended connections with messages still to read (libzmq delivers them)
+	pending  [][][]byte   // queued while conn is nil
+	dialer   *dialer
+	endpoint string // the peer's address
+	peer     zmtp.Peer
+	state    any // the pattern's own (a PUB's view of the peer's subscriptions, …)
+}
+
+// send queues msg for this peer; false when its queue is at the high-water mark.
+func (p *pipe) send(msg [][]byte) bool {
+	if p.conn != nil {
+		return p.conn.Send(msg)
+	}
+	if p.dialer == nil || len(p.pending) >= p.sock.opts.SendHWM {
+		return false
+	}
+	p.pending = append(p.pending, msg)
+	return true
+}
+
+// hasRoom reports whether send would take a message.
+func (p *pipe) hasRoom() bool {
+	if p.conn != nil {
+		return p.conn.HasRoom()
+	}
+	return p.dialer != nil && len(p.pending) < p.sock.opts.SendHWM
+}
+
+func (p *pipe) recv() ([][]byte, bool) {
+	for len(p.draining) > 0 {
+		if msg, ok := p.draining[0].Recv(); ok {
+			return msg, true
+		}
+		p.draining = p.draining[1:]
+	}
+	if p.conn == nil {
+		return nil, false
+	}
+	return p.conn.Recv()
+}
+
+// gone reports whether a pipe has nothing more to give: no connection, nothing to read, and
+// no dialer to bring a new connection.
+func (p *pipe) gone() bool {
+	return p.conn == nil && p.dialer == nil && len(p.draining) == 0
+}
+
+// ---------------------------------------------------------------- sending and receiving
+
+// TrySend sends msg if the pattern can place it now; false when it would have to wait.
+func (s *Socket) TrySend(msg [][]byte) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false, ErrClosed
+	}
+	return s.pat.send(s, msg)
+}
+
+// Send sends msg, waiting while the pattern cannot place it (a PUSH with no peer, every peer
+// at its high-water mark) until ctx is done.
+func (s *Socket) Send(ctx context.Context, msg [][]byte) error {
+	for {
+		ok, err := s.TrySend(msg)
+		if ok || err != nil {
+			return err
+		}
+		if err := s.wait(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// TryRecv takes the next message if one is waiting.
+func (s *Socket) TryRecv() ([][]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, false, ErrClosed
+	}
+	return s.pat.recv(s)
+}
+
+// Recv waits for the next message until ctx is done.
+func (s *Socket) Recv(ctx context.Context) ([][]byte, error) {
+	for {
+		msg, ok, err := s.TryRecv()
+		if ok || err != nil {
+			return msg, err
+		}
+		if err := s.wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Unrecv puts a message taken by TryRecv back in front (a read that was interrupted).
+func (s *Socket) Unrecv(msg [][]byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pat.unrecv(s, msg)
+}
+
+// wait waits until something changes on the socket or ctx is done.
+func (s *Socket) wait(ctx context.Context) error {
+	select {
+	case <-s.wake:
+		return nil
+	case <-s.stop:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Wait waits up to timeout (< 0: no limit) for something to change; false on timeout.
+func (s *Socket) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
+	if timeout < 0 {
+		return true, s.wait(ctx)
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-s.wake:
+		return true, nil
+	case <-s.stop:
+		return false, ErrClosed
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-t.C:
+		return false, nil
+	}
+}
+
+func (s *Socket) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// ---------------------------------------------------------------- recv fair-queue, send load-balance
+
+// fairRecv takes the next message from the pipes in turn.
+func (s *Socket) fairRecv() ([][]byte, *pipe, bool) {
+	n := len(s.pipes)
+	for i := 0; i < n; i++ {
+		k := (s.recvNext + i) % n
+		p := s.pipes[k]
+		if msg, ok := p.recv(); ok {
+			s.recvNext = (k + 1) % n
+			return msg, p, true
+		}
+		if p.gone() {
+			s.removePipe(k) // a departed peer whose last messages have been read
+			return s.fairRecv()
+		}
+	}
+	return nil, nil, false
+}
+
+// balanceSend gives msg to the next pipe in turn that has room.
+func (s *Socket) balanceSend(msg [][]byte) (*pipe, bool) {
+	n := len(s.pipes)
+	for i := 0; i < n; i++ {
+		p := s.pipes[(s.sendNext+i)%n]
+		if p.send(msg) {
+			s.sendNext = (s.sendNext + i + 1) % n
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// ---------------------------------------------------------------- peers
+
+// config is what a connection of this socket is made with.
+func (s *Socket) config() zmtp.Config {
+	return zmtp.Config{MaxMsgSize: s.opts.MaxMsgSize, SendHWM: s.opts.SendHWM, RecvHWM: s.opts.RecvHWM,
+		RecvBytes: s.opts.RecvBytes, Intercept: s.intercept, Notify: func(*zmtp.Conn) { s.signal() }}
+}
+
+// intercept lets the pattern take protocol messages (subscriptions) on the reader goroutine.
+func (s *Socket) intercept(c *zmtp.Conn, msg [][]byte) bool {
+	ic, ok := s.pat.(interceptor)
+	if !ok {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.pipes {
+		if p.conn == c {
+			return ic.intercept(s, p, msg)
+		}
+	}
+	return false
+}
+
+// attach gives a connection that finished its handshake to its pipe (a dialer's, kept across
+// reconnects) or to a new one; false if the socket is closed.
+func (s *Socket) attach(raw net.Conn, peer zmtp.Peer, d *dialer) *zmtp.Conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	c := zmtp.Start(raw, peer, s.config())
+	var p *pipe
+	if d != nil && d.pipe != nil {
+		p = d.pipe
+		for _, msg := range p.pending {
+			c.SendControl(msg) // within the high-water mark already
+		}
+		p.pending = nil
+	} else {
+		p = &pipe{sock: s, dialer: d}
+		if d != nil {
+			d.pipe = p
+		}
+		s.pipes = append(s.pipes, p)
+	}
+	p.conn, p.peer, p.endpoint = c, peer, raw.RemoteAddr().String()
+	s.pat.attached(s, p)
+	s.event("connected", p.endpoint, "")
+	s.signal()
+	return c
+}
+
+// detach ends a pipe's connection: a bound socket's pipe goes, a dialer's waits for the next.
+func (s *Socket) detach(c *zmtp.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, p := range s.pipes {
+		if p.conn != c {
+			continue
+		}
+		s.event("disconnected", p.endpoint, describe(c.Err()))
+		p.conn = nil
+		if c.Pending() > 0 {
+			p.draining = append(p.draining, c)
+		}
+		if p.gone() || s.closed {
+			s.removePipe(i)
+		}
+		break
+	}
+	s.signal()
+}
+
+// removePipe forgets the pipe at i; s.mu is held.
+func (s *Socket) removePipe(i int) {
+	p := s.pipes[i]
+	s.pipes = append(s.pipes[:i], s.pipes[i+1:]...)
+	s.pat.detached(s, p)
+	if s.recvNext > i {
+		s.recvNext--
+	}
+	if s.sendNext > i {
+		s.sendNext--
+	}
+}
+
+// serve runs a connection until it ends, then detaches it.
+func (s *Socket) serve(c *zmtp.Conn) {
+	<-c.Done()
+	s.detach(c)
+}
+
+// Listen accepts peers on ln in the background, each handshake on its own goroutine.
+func (s *Socket) Listen(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		ln.Close()
+		return ErrClosed
+	}
+	s.listeners = append(s.listeners, ln)
+	s.event("listening", ln.Addr().String(), "")
+	s.bg.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.bg.Done()
+		delay := 5 * time.Millisecond
+		for {
+			raw, err := ln.Accept()
+			if err != nil {
+				select {
+				case <-s.stop:
+					return
+				default:
+				}
+				if ne, ok := err.(net.Error); ok && ne.Timeout() || isTemporary(err) {
+					time.Sleep(delay) // out of descriptors, say: wait, as libzmq does
+					delay = min(2*delay, time.Second)
+					continue
+				}
+				return
+			}
+			delay = 5 * time.Millisecond
+			s.bg.Add(1)
+			go func() {
+				defer s.bg.Done()
+				peer, err := zmtp.Handshake(raw, s.Type, s.opts.Identity, s.opts.HandshakeIvl)
+				if err != nil {
+					s.mu.Lock()
+					s.event("handshake failed", raw.RemoteAddr().String(), describe(err))
+					s.mu.Unlock()
+					raw.Close()
+					return
+				}
+				if c := s.attach(raw, peer, nil); c != nil {
+					s.serve(c)
+				} else {
+					raw.Close()
+				}
+			}()
+		}
+	}()
+	return nil
+}
+
+func isTemporary(err error) bool {
+	return strings.Contains(err.Error(), "too many open files")
+}
+
+// ---------------------------------------------------------------- events
+
+// Event is something that happened to the socket: listening, connected, disconnected,
+// handshake failed, retrying.
+type Event struct {
+	Time     time.Time
+	What     string
+	Endpoint string
+	Detail   string
+}
+
+// maxEvents bounds the events a socket keeps.
+const maxEvents = 100
+
+// event records an event; s.mu is held.
+func (s *Socket) event(what, endpoint, detail string) {
+	if len(s.events) == maxEvents {
+		copy(s.events, s.events[1:])
+		s.events = s.events[:maxEvents-1]
+	}
+	s.events = append(s.events, Event{Time: time.Now(), What: what, Endpoint: endpoint, Detail: detail})
+}
+
+// Events gives the events kept, oldest first.
+func (s *Socket) Events() []Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Event(nil), s.events...)
+}
+
+// describe says in words why a connection or handshake ended.
+func describe(err error) string {
+	if err == nil {
+		return ""
+	}
+	var he *zmtp.HandshakeError
+	if errors.As(err, &he) {
+		return he.Reason
+	}
+	return err.Error()
+}
+
+// Peers lists the addresses of the connected peers.
+func (s *Socket) Peers() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, p := range s.pipes {
+		if p.conn != nil {
+			out = append(out, p.endpoint)
+		}
+	}
+	return out
+}
+
+// Close closes the socket: listeners and dialers stop; each connection sends what it has
+// queued within linger (< 0: as long as it takes). It reports how many messages were dropped.
+func (s *Socket) Close(linger time.Duration) int {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return 0
+	}
+	s.closed = true
+	close(s.stop)
+	for _, ln := range s.listeners {
+		ln.Close()
+	}
+	dropped := 0
+	var conns []*zmtp.Conn
+	for _, p := range s.pipes {
+		dropped += len(p.pending)
+		if p.conn != nil {
+			conns = append(conns, p.conn)
+		}
+	}
+	s.mu.Unlock()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for _, c := range conns {
+		{
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n := c.Close(linger)
+				mu.Lock()
+				dropped += n
+				mu.Unlock()
+			}()
+		}
+	}
+	wg.Wait()
+	s.bg.Wait()
+	return dropped
+}

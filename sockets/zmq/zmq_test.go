@@ -1,0 +1,210 @@
+package zmq
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/socketrepl/socketrepl/internal/peertest"
+)
+
+// open makes a socket of typ closed when the test ends.
+func open(t *testing.T, typ string) *Socket {
+	t.Helper()
+	s, err := New(typ, Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(0) })
+	return s
+}
+
+// bind makes s listen on a free port of 127.0.0.1 and gives the port.
+func bind(t *testing.T, s *Socket) int {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Listen(ln); err != nil {
+		t.Fatal(err)
+	}
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// python runs a pyzmq script with the port as PORT; it prints lines the test reads.
+func python(t *testing.T, port int, script string) *peertest.Proc {
+	t.Helper()
+	peertest.NeedPyZMQ(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return peertest.StartPython(t, ctx, "import zmq, sys, time\nctx = zmq.Context()\nPORT = "+strconv.Itoa(port)+"\n"+script)
+}
+
+func ctx(t *testing.T, d time.Duration) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return c
+}
+
+func waitPeers(t *testing.T, s *Socket, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(s.Peers()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d peers after 10 s, want %d; events %v", len(s.Peers()), n, s.Events())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A bound PUSH splits messages between two libzmq PULLs in turn (round-robin), as libzmq's
+// PUSH does — not to both.
+func TestPushRoundRobinToLibzmq(t *testing.T) {
+	push := open(t, "PUSH")
+	port := bind(t, push)
+	const n = 1000
+	var peers []*peertest.Proc
+	for i := 0; i < 2; i++ {
+		peers = append(peers, python(t, port, `
+s = ctx.socket(zmq.PULL)
+s.connect('tcp://127.0.0.1:%d' % PORT)
+got = 0
+while True:
+    m = s.recv()
+    if m == b'end': break
+    got += 1
+print(got, flush=True)
+`))
+	}
+	waitPeers(t, push, 2)
+	for i := 0; i < n; i++ {
+		if err := push.Send(ctx(t, 10*time.Second), [][]byte{[]byte("m" + strconv.Itoa(i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 2; i++ {
+		push.Send(ctx(t, 10*time.Second), [][]byte{[]byte("end")})
+	}
+	total := 0
+	for _, p := range peers {
+		got, _ := strconv.Atoi(p.Line(t))
+		if got < n/2*8/10 || got > n/2*12/10 {
+			t.Fatalf("one PULL got %d of %d messages, want %d ± 20 %%", got, n, n/2)
+		}
+		total += got
+	}
+	if total != n {
+		t.Fatalf("the PULLs got %d messages in all, want %d", total, n)
+	}
+}
+
+// A bound PULL receives from a libzmq PUSH, in order, none missing.
+func TestPullFromLibzmq(t *testing.T) {
+	pull := open(t, "PULL")
+	port := bind(t, pull)
+	const n = 20000
+	python(t, port, fmt.Sprintf(`
+s = ctx.socket(zmq.PUSH)
+s.linger = 5000
+s.connect('tcp://127.0.0.1:%%d' %% PORT)
+for i in range(%d):
+    s.send_multipart([b'%%d' %% i, b'tail'] if i %% 3 == 0 else [b'%%d' %% i])
+s.close()
+`, n))
+	for i := 0; i < n; i++ {
+		msg, err := pull.Recv(ctx(t, 10*time.Second))
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		want := fmt.Sprintf("[%d]", i)
+		if i%3 == 0 {
+			want = fmt.Sprintf("[%d tail]", i)
+		}
+		if got := fmt.Sprintf("%s", msg); got != want {
+			t.Fatalf("message %d is %s, want %s", i, got, want)
+		}
+	}
+}
+
+// A connecting PUSH queues what it sends before its peer exists (up to the high-water mark),
+// delivers it when the peer comes, and reconnects when the peer goes away and comes back.
+func TestPushConnectsLateAndReconnects(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // nothing listens there yet
+	push := open(t, "PUSH")
+	if err := push.Connect(fmt.Sprintf("127.0.0.1:%d", port)); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		if ok, err := push.TrySend([][]byte{[]byte("early" + strconv.Itoa(i))}); !ok || err != nil {
+			t.Fatalf("send %d before the peer: %v %v", i, ok, err)
+		}
+	}
+	peer := `
+s = ctx.socket(zmq.PULL)
+s.bind('tcp://127.0.0.1:%d' % PORT)
+print(' '.join(s.recv().decode() for i in range(N)), flush=True)
+s.close()
+`
+	first := python(t, port, "N = 10"+peer)
+	if got := first.Line(t); got != "early0 early1 early2 early3 early4 early5 early6 early7 early8 early9" {
+		t.Fatalf("the late peer read %q", got)
+	}
+	first.Wait()
+	second := python(t, port, "N = 3"+peer)
+	for i := 0; i < 3; i++ {
+		if err := push.Send(ctx(t, 20*time.Second), [][]byte{[]byte("again" + strconv.Itoa(i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := second.Line(t); got != "again0 again1 again2" {
+		t.Fatalf("after the restart the peer read %q; events %v", got, push.Events())
+	}
+	var seen []string
+	for _, e := range push.Events() {
+		seen = append(seen, e.What)
+	}
+	if s := strings.Join(seen, ","); !strings.Contains(s, "connected,disconnected") || !strings.Contains(s, "retrying") {
+		t.Fatalf("events: %s", s)
+	}
+}
+
+// A bound PUSH with no peer cannot send: Send waits (and stops when its context ends).
+func TestBoundPushWithoutPeerWaits(t *testing.T) {
+	push := open(t, "PUSH")
+	bind(t, push)
+	if ok, err := push.TrySend([][]byte{[]byte("x")}); ok || err != nil {
+		t.Fatalf("TrySend with no peer: %v %v", ok, err)
+	}
+	if err := push.Send(ctx(t, 100*time.Millisecond), [][]byte{[]byte("x")}); err != context.DeadlineExceeded {
+		t.Fatalf("Send with no peer: %v", err)
+	}
+}
+
+// Two sockets of this runtime talk to each other, PAIR to PAIR.
+func TestPairGoToGo(t *testing.T) {
+	a, b := open(t, "PAIR"), open(t, "PAIR")
+	port := bind(t, a)
+	b.Connect(fmt.Sprintf("127.0.0.1:%d", port))
+	if err := b.Send(ctx(t, 5*time.Second), [][]byte{[]byte("ping")}); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := a.Recv(ctx(t, 5*time.Second))
+	if err != nil || string(msg[0]) != "ping" {
+		t.Fatalf("%q %v", msg, err)
+	}
+	a.Send(ctx(t, 5*time.Second), [][]byte{[]byte("pong")})
+	msg, err = b.Recv(ctx(t, 5*time.Second))
+	if err != nil || string(msg[0]) != "pong" {
+		t.Fatalf("%q %v", msg, err)
+	}
+}
