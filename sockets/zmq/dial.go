@@ -24,7 +24,6 @@ func (s *Socket) Connect(addr string) error {
 	d := &dialer{addr: addr}
 	d.pipe = &pipe{sock: s, dialer: d, endpoint: addr}
 	s.pipes = append(s.pipes, d.pipe)
-	s.pat.attached(s, d.pipe)
 	s.dialers = append(s.dialers, d)
 	s.bg.Add(1)
 	go s.dial(d)

@@ -6,8 +6,8 @@ type pattern interface {
 	send(s *Socket, msg [][]byte) (bool, error)
 	recv(s *Socket) ([][]byte, bool, error)
 	unrecv(s *Socket, msg [][]byte)
-	attached(s *Socket, p *pipe)
-	detached(s *Socket, p *pipe)
+	attached(s *Socket, p *pipe) // a connection of p has finished its handshake
+	detached(s *Socket, p *pipe) // that connection has ended
 }
 
 // interceptor is a pattern that takes some messages on the reader goroutine (subscriptions).
@@ -19,6 +19,14 @@ var patterns = map[string]func() pattern{
 	"PUSH": func() pattern { return &push{} },
 	"PULL": func() pattern { return &pull{} },
 	"PAIR": func() pattern { return &pair{} },
+	"PUB":  func() pattern { return newPub(false) },
+	"XPUB": func() pattern { return newPub(true) },
+	"SUB":  func() pattern { return newSub(false) },
+	"XSUB": func() pattern { return newSub(true) },
+	"DEALER": func() pattern { return &dealer{} },
+	"ROUTER": func() pattern { return newRouter() },
+	"REQ":    func() pattern { return &req{} },
+	"REP":    func() pattern { return &rep{} },
 }
 
 // base is what most patterns share: no own state per pipe, and a message put back after an

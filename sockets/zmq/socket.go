@@ -100,6 +100,14 @@ func (p *pipe) send(msg [][]byte) bool {
 	return true
 }
 
+// sendControl sends protocol traffic past the high-water mark; a pipe with no connection
+// drops it (a SUB's subscriptions are sent again to each new connection).
+func (p *pipe) sendControl(msg [][]byte) {
+	if p.conn != nil {
+		p.conn.SendControl(msg)
+	}
+}
+
 // hasRoom reports whether send would take a message.
 func (p *pipe) hasRoom() bool {
 	if p.conn != nil {
@@ -321,6 +329,7 @@ func (s *Socket) detach(c *zmtp.Conn) {
 		if c.Pending() > 0 {
 			p.draining = append(p.draining, c)
 		}
+		s.pat.detached(s, p)
 		if p.gone() || s.closed {
 			s.removePipe(i)
 		}
@@ -331,9 +340,7 @@ func (s *Socket) detach(c *zmtp.Conn) {
 
 // removePipe forgets the pipe at i; s.mu is held.
 func (s *Socket) removePipe(i int) {
-	p := s.pipes[i]
 	s.pipes = append(s.pipes[:i], s.pipes[i+1:]...)
-	s.pat.detached(s, p)
 	if s.recvNext > i {
 		s.recvNext--
 	}

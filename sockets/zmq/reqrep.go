@@ -1,0 +1,176 @@
+package zmq
+
+import (
+	"encoding/binary"
+	"errors"
+	"math/rand/v2"
+)
+
+// 28/REQREP as libzmq does it: DEALER load-balances and fair-queues with no envelope; ROUTER
+// prefixes what it reads with the sending peer's routing id and routes what it sends by the
+// first frame; REQ adds an empty delimiter, sends to one peer and reads only that peer's reply;
+// REP strips the envelope (the frames up to the delimiter) and puts it back on the reply.
+
+// ErrState is a REQ or REP used out of turn (libzmq's EFSM).
+var (
+	ErrReqState = errors.New("a Request socket must read the reply to its request before sending again")
+	ErrRepState = errors.New("a Reply socket must read a request before it can send a reply")
+	ErrReqRecv  = errors.New("a Request socket has no request awaiting a reply: send one first")
+	// ErrNoRoute is a ROUTER send to a routing id no peer has, with ZMQ_ROUTER_MANDATORY set.
+	ErrNoRoute = errors.New("no peer has that routing id")
+)
+
+// DEALER
+type dealer struct{ base }
+
+func (*dealer) send(s *Socket, msg [][]byte) (bool, error) {
+	_, ok := s.balanceSend(msg)
+	return ok, nil
+}
+func (d *dealer) recv(s *Socket) ([][]byte, bool, error) { return d.fairRecv(s) }
+
+// ROUTER
+type router struct {
+	base
+	byID      map[string]*pipe
+	next      uint32 // the next generated routing id, as libzmq's: starts at random
+	Mandatory bool   // ZMQ_ROUTER_MANDATORY
+}
+
+func newRouter() *router { return &router{byID: map[string]*pipe{}, next: rand.Uint32()} }
+
+// attached gives the peer its routing id: the one it announced, or a generated one (a zero
+// byte and four more, as libzmq makes them) when it announced none or one already taken.
+func (r *router) attached(_ *Socket, p *pipe) {
+	id := p.peer.Identity
+	if len(id) == 0 || r.byID[string(id)] != nil {
+		id = binary.BigEndian.AppendUint32([]byte{0}, r.next)
+		r.next++
+	}
+	p.state = id
+	r.byID[string(id)] = p
+}
+
+func (r *router) detached(_ *Socket, p *pipe) {
+	if id, ok := p.state.([]byte); ok && r.byID[string(id)] == p {
+		delete(r.byID, string(id))
+	}
+}
+
+func (r *router) send(s *Socket, msg [][]byte) (bool, error) {
+	if len(msg) == 0 {
+		return true, nil
+	}
+	p := r.byID[string(msg[0])]
+	if p == nil || p.conn == nil {
+		if r.Mandatory {
+			return false, ErrNoRoute
+		}
+		return true, nil // an unknown peer: dropped, as libzmq drops it
+	}
+	if !p.send(msg[1:]) && r.Mandatory {
+		return false, nil // at its high-water mark: wait (libzmq's EAGAIN)
+	}
+	return true, nil
+}
+
+func (r *router) recv(s *Socket) ([][]byte, bool, error) {
+	if msg, ok := r.takeBack(); ok {
+		return msg, true, nil
+	}
+	msg, p, ok := s.fairRecv()
+	if !ok {
+		return nil, false, nil
+	}
+	id, _ := p.state.([]byte)
+	return append([][]byte{id}, msg...), true, nil
+}
+
+// REQ
+type req struct {
+	base
+	waiting *pipe // the peer the request went to; nil when no request awaits a reply
+	sent    bool
+}
+
+// Awaiting reports whether a REQ socket has sent a request whose reply it has not read.
+func (s *Socket) Awaiting() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.pat.(*req)
+	return ok && r.sent
+}
+
+func (r *req) send(s *Socket, msg [][]byte) (bool, error) {
+	if r.sent {
+		return false, ErrReqState
+	}
+	p, ok := s.balanceSend(append([][]byte{{}}, msg...))
+	if ok {
+		r.waiting, r.sent = p, true
+	}
+	return ok, nil
+}
+
+func (r *req) recv(s *Socket) ([][]byte, bool, error) {
+	if msg, ok := r.takeBack(); ok {
+		return msg, true, nil
+	}
+	if !r.sent {
+		return nil, false, ErrReqRecv
+	}
+	for {
+		msg, ok := r.waiting.recv()
+		if !ok {
+			return nil, false, nil
+		}
+		if len(msg) < 1 || len(msg[0]) != 0 {
+			continue // not a reply (no delimiter): dropped, as libzmq drops it
+		}
+		r.waiting, r.sent = nil, false
+		return msg[1:], true, nil
+	}
+}
+
+// detached: a REQ whose peer went away before replying keeps waiting, as libzmq's does (the
+// reply may come on the reconnected pipe of a connecting socket).
+func (r *req) detached(*Socket, *pipe) {}
+
+// REP
+type rep struct {
+	base
+	envelope [][]byte
+	from     *pipe
+	replying bool
+}
+
+func (r *rep) recv(s *Socket) ([][]byte, bool, error) {
+	if msg, ok := r.takeBack(); ok {
+		return msg, true, nil
+	}
+	for {
+		msg, p, ok := s.fairRecv()
+		if !ok {
+			return nil, false, nil
+		}
+		for i, f := range msg {
+			if len(f) == 0 {
+				r.envelope, r.from, r.replying = msg[:i+1], p, true
+				return msg[i+1:], true, nil
+			}
+		}
+		// no delimiter: not a request, dropped
+	}
+}
+
+func (r *rep) send(s *Socket, msg [][]byte) (bool, error) {
+	if !r.replying {
+		return false, ErrRepState
+	}
+	reply := append(append([][]byte(nil), r.envelope...), msg...)
+	if r.from.conn != nil {
+		r.from.send(reply) // a peer gone or at its high-water mark misses its reply
+	}
+	r.envelope, r.from, r.replying = nil, nil, false
+	return true, nil
+}
