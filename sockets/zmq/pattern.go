@@ -16,13 +16,13 @@ type interceptor interface {
 }
 
 var patterns = map[string]func() pattern{
-	"PUSH": func() pattern { return &push{} },
-	"PULL": func() pattern { return &pull{} },
-	"PAIR": func() pattern { return &pair{} },
-	"PUB":  func() pattern { return newPub(false) },
-	"XPUB": func() pattern { return newPub(true) },
-	"SUB":  func() pattern { return newSub(false) },
-	"XSUB": func() pattern { return newSub(true) },
+	"PUSH":   func() pattern { return &push{} },
+	"PULL":   func() pattern { return &pull{} },
+	"PAIR":   func() pattern { return &pair{} },
+	"PUB":    func() pattern { return newPub(false) },
+	"XPUB":   func() pattern { return newPub(true) },
+	"SUB":    func() pattern { return newSub(false) },
+	"XSUB":   func() pattern { return newSub(true) },
 	"DEALER": func() pattern { return &dealer{} },
 	"ROUTER": func() pattern { return newRouter() },
 	"REQ":    func() pattern { return &req{} },
