@@ -3,8 +3,6 @@ package zmq
 import (
 	"net"
 	"time"
-
-	"github.com/socketrepl/socketrepl/sockets/zmtp"
 )
 
 // dialer connects to one address in the background and reconnects with back-off when the
@@ -36,7 +34,7 @@ func (s *Socket) dial(d *dialer) {
 	for {
 		raw, err := net.DialTimeout("tcp", d.addr, 10*time.Second)
 		if err == nil {
-			peer, herr := zmtp.Handshake(raw, s.Type, s.opts.Identity, s.opts.HandshakeIvl)
+			peer, herr := s.handshake(raw)
 			if herr == nil {
 				if c := s.attach(raw, peer, d); c != nil {
 					wait = s.opts.ReconnectIvl

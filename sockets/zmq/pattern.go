@@ -27,6 +27,7 @@ var patterns = map[string]func() pattern{
 	"ROUTER": func() pattern { return newRouter() },
 	"REQ":    func() pattern { return &req{} },
 	"REP":    func() pattern { return &rep{} },
+	"STREAM": func() pattern { return newStream() },
 }
 
 // base is what most patterns share: no own state per pipe, and a message put back after an

@@ -224,3 +224,46 @@ time.sleep(5)
 		t.Fatalf("got %q", got)
 	}
 }
+
+// A STREAM socket serves a plain TCP client (Python's socket): the arrival, the request, a
+// reply, closing by an empty frame, and the departure, each as libzmq gives them.
+func TestStreamServesPlainTCP(t *testing.T) {
+	st := open(t, "STREAM")
+	port := bind(t, st)
+	p := python(t, port, `
+import socket
+c = socket.create_connection(('127.0.0.1', PORT))
+c.sendall(b'GET / HTTP/1.0\r\n\r\n')
+data = b''
+while True:
+    b = c.recv(65536)
+    if not b: break
+    data += b
+print(repr(data), flush=True)
+`)
+	msg, err := st.Recv(ctx(t, 10*time.Second))
+	if err != nil || len(msg) != 2 || len(msg[0]) != 5 || len(msg[1]) != 0 {
+		t.Fatalf("the arrival: %q %v", msg, err)
+	}
+	id := msg[0]
+	var request []byte
+	for len(request) < len("GET / HTTP/1.0\r\n\r\n") {
+		msg, err = st.Recv(ctx(t, 10*time.Second))
+		if err != nil || string(msg[0]) != string(id) {
+			t.Fatalf("the request: %q %v", msg, err)
+		}
+		request = append(request, msg[1]...)
+	}
+	if string(request) != "GET / HTTP/1.0\r\n\r\n" {
+		t.Fatalf("the request: %q", request)
+	}
+	st.Send(ctx(t, time.Second), [][]byte{id, []byte("HTTP/1.0 200 OK\r\n\r\nhi")})
+	st.Send(ctx(t, time.Second), [][]byte{id, {}})
+	if got := p.Line(t); got != `b'HTTP/1.0 200 OK\r\n\r\nhi'` {
+		t.Fatalf("the client read %s", got)
+	}
+	msg, err = st.Recv(ctx(t, 10*time.Second))
+	if err != nil || len(msg) != 2 || string(msg[0]) != string(id) || len(msg[1]) != 0 {
+		t.Fatalf("the departure: %q %v", msg, err)
+	}
+}

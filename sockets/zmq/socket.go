@@ -267,7 +267,17 @@ func (s *Socket) balanceSend(msg [][]byte) (*pipe, bool) {
 // config is what a connection of this socket is made with.
 func (s *Socket) config() zmtp.Config {
 	return zmtp.Config{MaxMsgSize: s.opts.MaxMsgSize, SendHWM: s.opts.SendHWM, RecvHWM: s.opts.RecvHWM,
-		RecvBytes: s.opts.RecvBytes, Intercept: s.intercept, Notify: func(*zmtp.Conn) { s.signal() }}
+		RecvBytes: s.opts.RecvBytes, Intercept: s.intercept, Notify: func(*zmtp.Conn) { s.signal() },
+		Raw: s.Type == "STREAM"}
+}
+
+// handshake runs the ZMTP handshake on a new connection; a STREAM socket has none (its peers
+// speak plain TCP).
+func (s *Socket) handshake(raw net.Conn) (zmtp.Peer, error) {
+	if s.Type == "STREAM" {
+		return zmtp.Peer{Type: "TCP"}, nil
+	}
+	return zmtp.Handshake(raw, s.Type, s.opts.Identity, s.opts.HandshakeIvl)
 }
 
 // intercept lets the pattern take protocol messages (subscriptions) on the reader goroutine.
@@ -389,7 +399,7 @@ func (s *Socket) Listen(ln net.Listener) error {
 			s.bg.Add(1)
 			go func() {
 				defer s.bg.Done()
-				peer, err := zmtp.Handshake(raw, s.Type, s.opts.Identity, s.opts.HandshakeIvl)
+				peer, err := s.handshake(raw)
 				if err != nil {
 					s.mu.Lock()
 					s.event("handshake failed", raw.RemoteAddr().String(), describe(err))

@@ -18,6 +18,9 @@ type Config struct {
 	// Intercept, when set, sees each message on the reader goroutine first and reports
 	// whether it took it (a PUB takes its subscribers' subscriptions there).
 	Intercept func(c *Conn, msg [][]byte) bool
+	// Raw is a plain TCP connection (a STREAM socket's peer): what arrives is read in pieces,
+	// each a message of one frame, and a message's frames are written as they are.
+	Raw bool
 	// Notify is called when a message arrives, when there is room to send again, and when the
 	// connection ends. It must not block.
 	Notify func(c *Conn)
@@ -164,6 +167,24 @@ func (c *Conn) write(batch []outMsg) error {
 			buf = AppendCommand(buf, msg.command, msg.frames[0])
 			continue
 		}
+		if c.cfg.Raw {
+			for _, f := range msg.frames {
+				if len(buf)+len(f) > maxBatch && len(buf) > 0 {
+					if _, err := c.raw.Write(buf); err != nil {
+						return err
+					}
+					buf = buf[:0]
+				}
+				if len(f) >= maxBatch {
+					if _, err := c.raw.Write(f); err != nil {
+						return err
+					}
+					continue
+				}
+				buf = append(buf, f...)
+			}
+			continue
+		}
 		for i, f := range msg.frames {
 			more := i < len(msg.frames)-1
 			if len(f) >= maxBatch {
@@ -277,6 +298,9 @@ func (c *Conn) full() bool {
 // command that carries a message (a 3.1 SUBSCRIBE or CANCEL) is given as that message, and
 // nil means only commands were read.
 func (c *Conn) readMessage() ([][]byte, error) {
+	if c.cfg.Raw {
+		return c.readRaw()
+	}
 	var msg [][]byte
 	total := uint64(0)
 	for {
@@ -301,6 +325,19 @@ func (c *Conn) readMessage() ([][]byte, error) {
 			return msg, nil
 		}
 	}
+}
+
+// rawPiece is the most a plain TCP connection's message holds.
+const rawPiece = 64 << 10
+
+// readRaw reads what has arrived on a plain TCP connection, as one message.
+func (c *Conn) readRaw() ([][]byte, error) {
+	if _, err := c.rd.r.Peek(1); err != nil {
+		return nil, err
+	}
+	piece := make([]byte, min(c.rd.r.Buffered(), rawPiece))
+	n, err := c.rd.r.Read(piece)
+	return [][]byte{piece[:n]}, err
 }
 
 // PeerError is the peer's ERROR command: it gave up on the connection, and said why.
