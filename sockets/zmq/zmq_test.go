@@ -208,3 +208,54 @@ func TestPairGoToGo(t *testing.T) {
 		t.Fatalf("%q %v", msg, err)
 	}
 }
+
+// Hostile clients (one silent, one announcing a 2^40-byte frame, one speaking HTTP) neither
+// stall the socket nor stop the next real libzmq peer from being served; each failed
+// handshake is an event with its reason.
+func TestHostileClientsDoNotStallOthers(t *testing.T) {
+	pull := open(t, "PULL")
+	port := bind(t, pull)
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	silent, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	huge := append(make([]byte, 64), 0x06, 0, 0, 1, 0, 0, 0, 0, 0)
+	huge[0], huge[9], huge[10] = 0xff, 0x7f, 3
+	copy(huge[12:], "NULL")
+	for _, b := range [][]byte{huge, []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")} {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Write(b)
+	}
+	python(t, port, `
+s = ctx.socket(zmq.PUSH)
+s.connect('tcp://127.0.0.1:%d' % PORT)
+s.send(b'served')
+time.sleep(5)
+`)
+	if got := recv(t, pull); got != "served" {
+		t.Fatalf("got %q", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var reasons []string
+		for _, e := range pull.Events() {
+			if e.What == "handshake failed" {
+				reasons = append(reasons, e.Detail)
+			}
+		}
+		all := strings.Join(reasons, "; ")
+		if strings.Contains(all, "frame of 1099511627776 bytes") && strings.Contains(all, "not a ZeroMQ socket") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("handshake failures: %s", all)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
