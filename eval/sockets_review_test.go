@@ -353,7 +353,6 @@ func rvComeAndGo(t *testing.T, l *rvSession, port, n int, data string) {
 // is still listed in "ConnectedClients", and yet it is on the list of ended clients: 1,024
 // clients that come and go later close it, and its data is lost.
 func TestReviewEndedClientKeepsUnreadData(t *testing.T) {
-	t.Skip("BUG: a client recorded as ended while a read held its data is closed past maxEnded with data unread")
 	l := rvNew(t)
 	port := rvServer(t, l)
 	g := rvDial(t, port)
@@ -373,7 +372,6 @@ func TestReviewEndedClientKeepsUnreadData(t *testing.T) {
 // peer that repeats this exhausts the process's file descriptors. The README: "A server
 // closes the oldest of its clients whose peers have gone and that nobody closed past 1,024".
 func TestReviewEndedClientsWithDataAreBounded(t *testing.T) {
-	t.Skip("BUG: peers that send a byte and leave are never counted as ended: unbounded descriptors")
 	l := rvNew(t)
 	port := rvServer(t, l)
 	rvComeAndGo(t, l, port, 1100, "x")
@@ -498,7 +496,6 @@ func TestReviewReadExpressionManyLines(t *testing.T) {
 // by one is quadratic: 20,000 lines take about 25 ms with ReadLine when they arrive in one
 // write and 0.9–2.4 s when they arrive one per write.
 func TestReviewReadLineManySmallWrites(t *testing.T) {
-	t.Skip("BUG: stream.unread copies the chunk list: ReadLine over many small writes is quadratic")
 	const n = 20000
 	readAll := func(oneWrite bool) time.Duration {
 		l := rvNew(t)
@@ -568,7 +565,6 @@ func TestReviewLineOrBufferCopiesAndPins(t *testing.T) {
 // SocketReadyQ, "ConnectedClients" and Close's wait for the peer's end (awaitPeerEnd, 2 s per
 // socket) are wrong or slow in the same way.
 func TestReviewEndSeenWhenBudgetSpent(t *testing.T) {
-	t.Skip("BUG: a starved connection never sees its peer's end: ReadString waits instead of EndOfFile")
 	l := rvNew(t)
 	port := rvServer(t, l)
 	const floods = 70 // 70 × 4 MiB > 256 MiB
@@ -584,9 +580,10 @@ func TestReviewEndSeenWhenBudgetSpent(t *testing.T) {
 	time.Sleep(2 * time.Second) // the session's buffers fill up
 	g := rvDial(t, port)
 	rvWaitClients(t, l, floods+1)
+	l.quiet(`last = Last[srv["ConnectedClients"]];`) // once its end is seen, it leaves the list
 	g.Close()
 	time.Sleep(200 * time.Millisecond)
-	r := l.start(`ReadString[Last[srv["ConnectedClients"]]]`, 3*time.Second)
+	r := l.start(`ReadString[last]`, 3*time.Second)
 	if !r.wait(10 * time.Second) {
 		t.Fatal("ReadString did not end on Ctrl-C")
 	}
@@ -605,7 +602,6 @@ func TestReviewEndSeenWhenBudgetSpent(t *testing.T) {
 // never does. SocketReadMessage's reference page has this very example:
 // "write a large message from the server to the client; read messages until no more data".
 func TestReviewLargeWriteToSessionPeer(t *testing.T) {
-	t.Skip("BUG: a write of more than a few MiB to a socket of the same session waits forever")
 	l := rvNew(t)
 	l.quiet(`srv = SocketOpen[Automatic]; c = SocketConnect[srv]; a = First[srv["ConnectedClients"]];`)
 	r := l.start(`WriteString[a, StringRepeat["x", 64 2^20]]`, 5*time.Second)

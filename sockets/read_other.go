@@ -4,13 +4,7 @@ package sockets
 
 import "net"
 
-func readChunk(c net.Conn, b *budget) ([]byte, error) {
-	if !b.take(chunkSize, nil) {
-		return nil, errNoBudget
-	}
-	buf, err := readChunkPlain(c)
-	if len(buf) == 0 {
-		b.give(chunkSize)
-	}
-	return buf, err
+// readChunk reads what has arrived on c; see readChunkOther.
+func readChunk(c net.Conn, b *budget, empty bool) ([]byte, int, error) {
+	return readChunkOther(c, b, empty)
 }

@@ -8,33 +8,53 @@ import (
 	"syscall"
 )
 
-// readChunk reads what has arrived on c into a pooled chunk. It borrows the chunk only once
-// the connection is readable, so that ten thousand idle connections hold no buffers.
-func readChunk(c net.Conn, b *budget) ([]byte, error) {
+// readChunk reads what has arrived on c into a pooled chunk, returning it with the bytes of
+// the budget reserved for it (readReserve, or 0 with no data). It borrows the chunk and
+// reserves the budget only once the connection is readable, so that ten thousand idle
+// connections hold no buffers. empty (whether the stream's buffer is empty) is for readers
+// that cannot peek; this one can.
+//
+// When the budget is spent, the connection is not read, but it is peeked at (MSG_PEEK, one
+// byte, nothing consumed): data waiting means waiting for budget (errNoBudget), and the end
+// or a reset is reported at once. A connection starved by others' unread data thus still
+// sees its peer go, with no reservation and no buffer; nothing is found and it waits to be
+// readable as an idle one does.
+func readChunk(c net.Conn, b *budget, empty bool) ([]byte, int, error) {
 	sc, ok := c.(syscall.Conn)
 	if !ok {
-		if !b.take(chunkSize, nil) {
-			return nil, errNoBudget
-		}
-		buf, err := readChunkPlain(c)
-		if len(buf) == 0 {
-			b.give(chunkSize)
-		}
-		return buf, err
+		return readChunkOther(c, b, empty)
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var (
 		buf     []byte
 		n       int
 		rerr    error
 		starved bool
+		ended   bool
 	)
 	err = raw.Read(func(fd uintptr) bool {
-		if !b.tryTake(chunkSize) {
-			starved = true
+		if !b.tryTake(readReserve) {
+			var one [1]byte
+			var pn int
+			for {
+				pn, _, rerr = syscall.Recvfrom(int(fd), one[:], syscall.MSG_PEEK)
+				if rerr != syscall.EINTR {
+					break
+				}
+			}
+			switch {
+			case rerr == syscall.EAGAIN:
+				rerr = nil
+				return false // nothing there: wait until readable
+			case rerr != nil:
+			case pn == 0:
+				ended = true
+			default:
+				starved = true
+			}
 			return true
 		}
 		buf = getChunk()
@@ -47,25 +67,33 @@ func readChunk(c net.Conn, b *budget) ([]byte, error) {
 		if rerr == syscall.EAGAIN {
 			putChunk(buf)
 			buf = nil
-			b.give(chunkSize)
+			b.give(readReserve)
 			return false // wait until readable
 		}
 		return true
 	})
 	switch {
 	case starved:
-		return nil, errNoBudget
+		return nil, 0, errNoBudget
 	case err != nil: // no callback holds a reservation then
 		putChunk(buf)
-		return nil, err
+		return nil, 0, err
+	case buf == nil: // a peek found the end or an error; nothing is reserved
+		if rerr != nil {
+			return nil, 0, rerr
+		}
+		if ended {
+			return nil, 0, io.EOF
+		}
+		return nil, 0, io.ErrNoProgress
 	case rerr != nil:
-		b.give(chunkSize)
+		b.give(readReserve)
 		putChunk(buf)
-		return nil, rerr
+		return nil, 0, rerr
 	case n == 0:
-		b.give(chunkSize)
+		b.give(readReserve)
 		putChunk(buf)
-		return nil, io.EOF
+		return nil, 0, io.EOF
 	}
-	return buf[:n], nil
+	return buf[:n], readReserve, nil
 }

@@ -47,6 +47,13 @@ type Socket struct {
 	stream *stream   // Client and Accepted
 	lis    *listener // Server
 
+	// guarded by reg.mu
+	openAt int     // index in reg.open
+	peer   *Socket // the other end, when it is a socket of the same registry
+
+	// guarded by Server.lis.mu (Role Accepted)
+	inEnded bool // on the server's list of clients whose peer has gone
+
 	mu     sync.Mutex
 	closed bool
 }
@@ -75,6 +82,7 @@ func (s *Socket) Close() error {
 	if !s.markClosed() {
 		return &Error{Kind: Closed, Addr: s.Remote.String()}
 	}
+	peer := s.reg.sessionPeer(s) // retire forgets it
 	switch {
 	case s.lis != nil:
 		s.lis.close()
@@ -85,19 +93,26 @@ func (s *Socket) Close() error {
 		s.Server.lis.remove(s)
 	}
 	s.reg.retire(s)
-	if s.stream != nil {
-		s.reg.awaitPeerEnd(s)
+	if peer != nil {
+		awaitPeerEnd(peer)
 	}
 	return nil
 }
 
 // Registry holds a session's sockets, open and recently closed, in the order they were made.
+// Making, finding and closing a socket cost O(1) however many are open: a peer may open and
+// drop thousands of connections, and a session may close thousands of sockets.
 type Registry struct {
-	mu      sync.Mutex
-	open    []*Socket          // creation order; closed ones are removed
-	byID    map[string]*Socket // open and remembered closed ones
-	retired []string           // closed ids, oldest first, forgotten beyond maxRetired
-	ports   map[uint16]bool    // every port a socket used: for masking transcripts
+	mu sync.Mutex
+	// open is in creation order; a closed socket leaves a nil there (dead counts them) until
+	// more than half are nil and the rest move down, so that closing one does not shift them all
+	open    []*Socket
+	dead    int
+	byID    map[string]*Socket            // open and remembered closed ones
+	retired []string                      // closed ids, oldest first, forgotten beyond maxRetired
+	ports   map[uint16]bool               // every port a socket used: for masking transcripts
+	conns   map[[2]netip.AddrPort]*Socket // open clients and accepted sockets by {Local, Remote}
+	servers map[netip.AddrPort]*Socket    // open servers by the address they are bound to
 	budget  *budget
 }
 
@@ -107,7 +122,13 @@ const maxRetired = 10000
 
 // NewRegistry makes an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{byID: map[string]*Socket{}, ports: map[uint16]bool{}, budget: newBudget(maxBuffered)}
+	return &Registry{
+		byID:    map[string]*Socket{},
+		ports:   map[uint16]bool{},
+		conns:   map[[2]netip.AddrPort]*Socket{},
+		servers: map[netip.AddrPort]*Socket{},
+		budget:  newBudget(maxBuffered),
+	}
 }
 
 // index finds a socket of any session by id, for printing its summary.
@@ -134,7 +155,13 @@ func (r *Registry) Get(id string) (*Socket, bool) {
 func (r *Registry) List() []*Socket {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]*Socket(nil), r.open...)
+	out := make([]*Socket, 0, len(r.open)-r.dead)
+	for _, s := range r.open {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Ports lists every port the registry's sockets used, at either end.
@@ -164,8 +191,22 @@ func (r *Registry) add(s *Socket) {
 	s.ID = newUUID()
 	s.reg = r
 	r.mu.Lock()
+	s.openAt = len(r.open)
 	r.open = append(r.open, s)
 	r.byID[s.ID] = s
+	switch {
+	case s.lis != nil:
+		r.servers[s.Local] = s
+	case s.stream != nil:
+		r.conns[[2]netip.AddrPort{s.Local, s.Remote}] = s
+		// the other end is ours when its addresses are these, swapped (a socket that
+		// connected to itself is not its own peer)
+		if p := r.conns[[2]netip.AddrPort{s.Remote, s.Local}]; p != nil && p != s {
+			s.peer, p.peer = p, s
+			s.stream.markSessionPeer()
+			p.stream.markSessionPeer()
+		}
+	}
 	for _, p := range []uint16{s.Local.Port(), s.Remote.Port()} {
 		if p != 0 {
 			r.ports[p] = true
@@ -179,11 +220,22 @@ func (r *Registry) add(s *Socket) {
 func (r *Registry) retire(s *Socket) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for i, o := range r.open {
-		if o == s {
-			r.open = append(r.open[:i], r.open[i+1:]...)
-			break
+	if i := s.openAt; i < len(r.open) && r.open[i] == s {
+		r.open[i] = nil
+		r.dead++
+		if r.dead > len(r.open)/2 {
+			r.compactLocked()
 		}
+	}
+	if s.lis != nil && r.servers[s.Local] == s {
+		delete(r.servers, s.Local)
+	}
+	if k := [2]netip.AddrPort{s.Local, s.Remote}; s.stream != nil && r.conns[k] == s {
+		delete(r.conns, k)
+	}
+	if s.peer != nil {
+		s.peer.peer = nil
+		s.peer = nil
 	}
 	r.retired = append(r.retired, s.ID)
 	if len(r.retired) > maxRetired {
@@ -192,6 +244,43 @@ func (r *Registry) retire(s *Socket) {
 		delete(r.byID, old)
 		index.Delete(old)
 	}
+}
+
+// compactLocked drops the nils from the open list: O(n), once per n/2 closes.
+func (r *Registry) compactLocked() {
+	keep := r.open[:0]
+	for _, s := range r.open {
+		if s != nil {
+			s.openAt = len(keep)
+			keep = append(keep, s)
+		}
+	}
+	clear(r.open[len(keep):])
+	r.open, r.dead = keep, 0
+}
+
+// sessionPeer is the other end of s when it is a socket of this registry, else nil.
+func (r *Registry) sessionPeer(s *Socket) *Socket {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return s.peer
+}
+
+// serverFor is the open server of this registry that a connection to addr reaches, if any:
+// one bound to addr, or to the wildcard on addr's port.
+func (r *Registry) serverFor(addr netip.AddrPort) *Socket {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, a := range []netip.AddrPort{
+		addr,
+		netip.AddrPortFrom(netip.IPv4Unspecified(), addr.Port()),
+		netip.AddrPortFrom(netip.IPv6Unspecified(), addr.Port()),
+	} {
+		if s := r.servers[a]; s != nil {
+			return s
+		}
+	}
+	return nil
 }
 
 func newUUID() string {

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Memory bounds. A connection's reader stops reading when its buffer holds perConnBuffered
@@ -16,6 +19,17 @@ const (
 	chunkSize       = 64 << 10
 	perConnBuffered = 4 << 20
 	maxBuffered     = 256 << 20
+	// chunkOverhead is what a buffered chunk costs besides its bytes: its slots in the queue,
+	// of which the queue keeps at most four per chunk (see chunkQueue). It is charged to the
+	// budget with the bytes, so that a peer sending one byte at a time cannot make the buffer
+	// hold many times the memory the budget counts.
+	chunkOverhead = 4 * int(unsafe.Sizeof(chunk{}))
+	// readReserve is what a read reserves from the budget before it reads: a whole chunk.
+	readReserve = chunkSize + chunkOverhead
+	// smallChunk is the least room given to a chunk made for a short read while data is already
+	// waiting: the short reads that follow fill it instead of each making a chunk of its own. A
+	// short read into an empty buffer (a reader that keeps up) gets a chunk of its exact size.
+	smallChunk = 512
 )
 
 // stream is a TCP connection with a background reader that fills a bounded buffer, so that a
@@ -25,17 +39,22 @@ type stream struct {
 	addr   string // the peer, for errors
 	budget *budget
 	done   chan struct{} // closed by close
+	// sessionPeer is set when the other end is a socket of the same registry. Such a stream is
+	// not held to perConnBuffered: only the session's evaluator reads it, and while that
+	// evaluator writes to the other end it cannot read, so a cap here would make any write past
+	// the cap wait forever. The data is the session's own, and the shared budget still bounds it.
+	sessionPeer atomic.Bool
 
 	mu      sync.Mutex
-	chunks  []chunk // arrived and not yet taken; chunks[0].b[head:] is next
+	q       chunkQueue // arrived and not yet taken; q.front().b[head:] is next
 	head    int
-	n       int           // bytes in chunks
+	n       int           // bytes in q
 	eof     bool          // the peer closed (or reset) the connection
+	endSeen bool          // a take has reported the end (io.EOF or the reset)
 	err     error         // a read error other than a clean end
 	arrived chan struct{} // closed and replaced whenever data or the end arrives
 	space   chan struct{} // signalled when a reader takes data
-	onEnd   func()        // called once when the end has arrived and the buffer is empty
-	ended   bool
+	onEnd   func()        // called once, when the peer's end arrives (whatever is unread)
 }
 
 func newStream(nc net.Conn, b *budget) *stream {
@@ -57,69 +76,93 @@ func (st *stream) readLoop() {
 		if !st.waitSpace() {
 			return
 		}
-		buf, err := readChunk(st.nc, st.budget)
+		st.mu.Lock()
+		empty := st.n == 0
+		st.mu.Unlock()
+		buf, reserved, err := readChunk(st.nc, st.budget, empty)
 		if err == errNoBudget {
 			if !st.budget.wait(st.done) {
 				return
 			}
 			continue
 		}
-		kept := 0
-		if len(buf) > 0 {
-			if len(buf) < chunkSize/4 {
-				// a short read keeps an exact copy, so that many small messages do not each
-				// hold a whole chunk
-				small := make([]byte, len(buf))
-				copy(small, buf)
-				putChunk(buf)
-				buf = small
-			}
-			kept = cap(buf)
-			st.budget.give(chunkSize - kept)
-		}
 		st.mu.Lock()
 		select {
 		case <-st.done: // closed while reading: close has emptied the buffer already
 			st.mu.Unlock()
-			st.budget.give(kept)
+			putChunk(buf)
+			st.budget.give(reserved)
 			return
 		default:
 		}
+		held := 0
 		if len(buf) > 0 {
-			st.chunks = append(st.chunks, chunk{buf, kept})
-			st.n += len(buf)
+			held = st.keepLocked(buf)
 		}
+		var onEnd func()
 		if err != nil {
 			st.eof = true
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				st.err = err
 			}
+			onEnd = st.onEnd
 		}
 		st.notifyLocked()
 		st.mu.Unlock()
+		if held > reserved {
+			st.budget.force(held - reserved)
+		} else {
+			st.budget.give(reserved - held)
+		}
 		if err != nil {
+			if onEnd != nil {
+				// not on this goroutine: it may close other connections, and waits for their peers
+				go onEnd()
+			}
 			return
 		}
 	}
 }
 
-// notifyLocked wakes everyone waiting for data, and reports the end once it is reached.
+// keepLocked adds what a read brought to the buffer and returns the bytes of the budget it
+// now holds for it. A long read keeps its pooled chunk. A short one is copied, into the spare
+// room of the last chunk when it fits there (no new chunk, and nothing more to charge), or
+// else into a chunk of its own, so that many small messages do not each hold a whole chunk.
+func (st *stream) keepLocked(buf []byte) int {
+	k := len(buf)
+	st.n += k
+	if k >= chunkSize/4 {
+		held := cap(buf) + chunkOverhead
+		st.q.pushBack(chunk{b: buf, acct: held, grow: true})
+		return held
+	}
+	defer putChunk(buf)
+	if last := st.q.back(); last != nil && last.grow && cap(last.b)-len(last.b) >= k {
+		last.b = append(last.b, buf...)
+		return 0
+	}
+	room := k
+	if st.n > k {
+		room = max(k, smallChunk)
+	}
+	// Grow rounds the room up to what the allocator gives, so cap is what the chunk costs
+	small := append(slices.Grow([]byte(nil), room), buf...)
+	held := cap(small) + chunkOverhead
+	st.q.pushBack(chunk{b: small, acct: held, grow: true})
+	return held
+}
+
+// notifyLocked wakes everyone waiting for data or the end.
 func (st *stream) notifyLocked() {
 	close(st.arrived)
 	st.arrived = make(chan struct{})
-	if st.eof && st.n == 0 && !st.ended {
-		st.ended = true
-		if st.onEnd != nil {
-			go st.onEnd()
-		}
-	}
 }
 
 // waitSpace waits while the connection's own buffer is full; false once the stream closes.
 func (st *stream) waitSpace() bool {
 	for {
 		st.mu.Lock()
-		full := st.n >= perConnBuffered
+		full := st.n >= perConnBuffered && !st.sessionPeer.Load()
 		st.mu.Unlock()
 		if !full {
 			return true
@@ -130,6 +173,20 @@ func (st *stream) waitSpace() bool {
 			return false
 		}
 	}
+}
+
+// signalSpace wakes the reader if it waits for room in the buffer.
+func (st *stream) signalSpace() {
+	select {
+	case st.space <- struct{}{}:
+	default:
+	}
+}
+
+// markSessionPeer lifts the per-connection cap (see sessionPeer).
+func (st *stream) markSessionPeer() {
+	st.sessionPeer.Store(true)
+	st.signalSpace()
 }
 
 // Buffered is the number of bytes that have arrived and not been read.
@@ -169,6 +226,9 @@ func (st *stream) take(max int) ([]byte, error) {
 	if st.n == 0 {
 		eof, err := st.eof, st.err
 		st.err = nil // a reset is reported once; after it, the end
+		if eof {
+			st.endSeen = true
+		}
 		st.mu.Unlock()
 		if err != nil {
 			return nil, &Error{Kind: Reset, Addr: st.addr, Err: err}
@@ -183,44 +243,38 @@ func (st *stream) take(max int) ([]byte, error) {
 	}
 	var out []byte
 	freed := 0
-	if first := st.chunks[0]; st.head == 0 && len(first.b) == max {
+	if first := st.q.front(); st.head == 0 && len(first.b) == max {
 		out = first.b // the whole first chunk: hand it over without copying
 		freed = first.acct
-		st.chunks[0] = chunk{}
-		st.chunks = st.chunks[1:]
+		st.q.popFront()
 	} else {
 		out = make([]byte, 0, max)
 		for len(out) < max {
-			c := st.chunks[0].b[st.head:]
+			first := st.q.front()
+			c := first.b[st.head:]
 			k := min(len(c), max-len(out))
 			out = append(out, c[:k]...)
 			st.head += k
-			if st.head == len(st.chunks[0].b) {
-				freed += st.chunks[0].acct
-				st.chunks[0] = chunk{}
-				st.chunks = st.chunks[1:]
+			if st.head == len(first.b) {
+				freed += first.acct
+				st.q.popFront()
 				st.head = 0
 			}
 		}
 	}
 	st.n -= len(out)
 	if st.n == 0 {
-		st.chunks = nil
-	}
-	if st.eof && st.n == 0 {
-		st.notifyLocked()
+		st.q.reset() // a burst's queue is not kept once it is read
 	}
 	st.mu.Unlock()
 	st.budget.give(freed)
-	select {
-	case st.space <- struct{}{}:
-	default:
-	}
+	st.signalSpace()
 	return out, nil
 }
 
 // unread puts data back at the front of the buffer: a read that was interrupted, or that
-// found its terminator, returns what it did not use.
+// found its terminator, returns what it did not use. It costs O(1) however many chunks are
+// buffered: a read that stops at each of many small lines puts something back every time.
 func (st *stream) unread(data []byte) {
 	if len(data) == 0 {
 		return
@@ -232,12 +286,16 @@ func (st *stream) unread(data []byte) {
 		return
 	default:
 	}
-	st.budget.force(len(data))
+	// the whole array is charged: data may be a slice of a larger one, which it keeps alive
+	held := cap(data) + chunkOverhead
+	st.budget.force(held)
 	if st.head > 0 {
-		st.chunks[0].b = st.chunks[0].b[st.head:]
+		first := st.q.front()
+		first.b = first.b[st.head:]
 		st.head = 0
 	}
-	st.chunks = append([]chunk{{data, len(data)}}, st.chunks...)
+	// not grow: the spare room of the caller's array may be the caller's
+	st.q.pushFront(chunk{b: data, acct: held})
 	st.n += len(data)
 	st.notifyLocked()
 	st.mu.Unlock()
@@ -275,11 +333,9 @@ func (st *stream) close() {
 	close(st.done)
 	st.nc.Close()
 	st.mu.Lock()
-	freed := 0
-	for _, c := range st.chunks {
-		freed += c.acct
-	}
-	st.chunks, st.n, st.head = nil, 0, 0
+	freed := st.q.held()
+	st.q.reset()
+	st.n, st.head = 0, 0
 	st.mu.Unlock()
 	st.budget.give(freed)
 }
@@ -288,7 +344,80 @@ func (st *stream) close() {
 type chunk struct {
 	b    []byte
 	acct int
+	grow bool // b's spare room is the stream's: later short reads may be appended there
 }
+
+// chunkQueue is the buffer's chunks in order, with O(1) removal at the front (take), addition
+// at the back (the reader) and addition at the front (unread). The live chunks are
+// buf[first:]; the slots before first are free for unread to reuse. Its array has at most four
+// slots per live chunk (it grows by doubling and shrinks when a quarter is live), which is what
+// chunkOverhead charges.
+type chunkQueue struct {
+	buf   []chunk
+	first int
+}
+
+func (q *chunkQueue) len() int { return len(q.buf) - q.first }
+
+// front is the first chunk; the queue must not be empty.
+func (q *chunkQueue) front() *chunk { return &q.buf[q.first] }
+
+// back is the last chunk, or nil.
+func (q *chunkQueue) back() *chunk {
+	if q.len() == 0 {
+		return nil
+	}
+	return &q.buf[len(q.buf)-1]
+}
+
+func (q *chunkQueue) popFront() {
+	q.buf[q.first] = chunk{}
+	q.first++
+	switch n := q.len(); {
+	case n == 0:
+		q.buf, q.first = q.buf[:0], 0
+	case n <= cap(q.buf)/4:
+		// mostly read: a smaller array (the copy is paid for by the pops since the last resize)
+		q.buf, q.first = append(make([]chunk, 0, 2*n), q.buf[q.first:]...), 0
+	}
+}
+
+func (q *chunkQueue) pushBack(c chunk) {
+	if len(q.buf) == cap(q.buf) && q.first > 0 && q.first >= len(q.buf)/2 {
+		// slide the live chunks down rather than grow: the copy is paid for by the pops
+		// that freed at least as many slots
+		n := copy(q.buf, q.buf[q.first:])
+		clear(q.buf[n:])
+		q.buf, q.first = q.buf[:n], 0
+	}
+	q.buf = append(q.buf, c)
+}
+
+func (q *chunkQueue) pushFront(c chunk) {
+	if q.first == 0 {
+		// make room in front as append makes it at the back, doubling, so that a run of
+		// unreads costs O(1) each
+		n := q.len()
+		room := max(n, 2)
+		nb := make([]chunk, room+n)
+		copy(nb[room:], q.buf)
+		q.buf, q.first = nb, room
+	}
+	q.first--
+	q.buf[q.first] = c
+}
+
+// held is the budget the chunks hold.
+func (q *chunkQueue) held() int {
+	total := 0
+	for _, c := range q.buf[q.first:] {
+		total += c.acct
+	}
+	return total
+}
+
+// reset drops every chunk and the queue's array.
+func (q *chunkQueue) reset() { q.buf, q.first = nil, 0 }
 
 // budget bounds the bytes buffered by all the connections of a registry.
 type budget struct {
@@ -299,25 +428,6 @@ type budget struct {
 }
 
 func newBudget(max int) *budget { return &budget{max: max, freed: make(chan struct{})} }
-
-// take reserves n bytes, waiting while the budget is spent; false when done closes first.
-func (b *budget) take(n int, done <-chan struct{}) bool {
-	for {
-		b.mu.Lock()
-		if b.used+n <= b.max {
-			b.used += n
-			b.mu.Unlock()
-			return true
-		}
-		ch := b.freed
-		b.mu.Unlock()
-		select {
-		case <-ch:
-		case <-done:
-			return false
-		}
-	}
-}
 
 // tryTake reserves n bytes if they are there, without waiting.
 func (b *budget) tryTake(n int) bool {
@@ -334,7 +444,7 @@ func (b *budget) tryTake(n int) bool {
 func (b *budget) wait(done <-chan struct{}) bool {
 	b.mu.Lock()
 	ch := b.freed
-	room := b.used+chunkSize <= b.max
+	room := b.used+readReserve <= b.max
 	b.mu.Unlock()
 	if room {
 		return true
@@ -379,16 +489,35 @@ func putChunk(b []byte) {
 	}
 }
 
-// readChunkPlain reads with the net package: it holds a chunk while it waits.
-func readChunkPlain(c net.Conn) ([]byte, error) {
+// readChunkOther reads with the net package, which cannot peek, and holds a chunk while it
+// waits. When the budget is spent and the stream's buffer is empty, it reads a single byte
+// without a reservation, to see the peer's end even so (a starved connection must not miss
+// it); the byte is then charged beyond the budget (the caller forces it), at most one small
+// chunk per connection, since it does so only while that connection's buffer is empty.
+func readChunkOther(c net.Conn, b *budget, empty bool) ([]byte, int, error) {
+	if !b.tryTake(readReserve) {
+		if !empty {
+			return nil, 0, errNoBudget
+		}
+		one := make([]byte, 1)
+		n, err := c.Read(one)
+		if n == 0 {
+			if err == nil {
+				err = io.ErrNoProgress
+			}
+			return nil, 0, err
+		}
+		return one, 0, nil
+	}
 	buf := getChunk()
 	n, err := c.Read(buf)
 	if n == 0 {
 		putChunk(buf)
+		b.give(readReserve)
 		if err == nil {
 			err = io.ErrNoProgress
 		}
-		return nil, err
+		return nil, 0, err
 	}
-	return buf[:n], nil
+	return buf[:n], readReserve, nil
 }

@@ -1,6 +1,7 @@
 package sockets
 
 import (
+	"container/list"
 	"context"
 	"errors"
 	"net"
@@ -16,8 +17,13 @@ import (
 const ConnectTimeout = 10 * time.Second
 
 // maxEnded bounds the accepted connections whose peer has gone and that nobody closed: past
-// it, the oldest are closed, so that a peer opening and dropping connections cannot use up
-// the process's file descriptors.
+// it, one is closed, so that a peer opening and dropping connections cannot use up the
+// process's file descriptors (nor its memory: each holds a socket, a stream and what it read).
+// A connection counts from the moment its peer's end arrives, whatever it left unread, since a
+// peer that sends a byte and goes must be bounded as well as one that goes at once. Closed
+// first is the oldest whose end a read has reported (its user saw it go), else the oldest with
+// nothing unread, and only when every one still holds data, the oldest of all, with its data:
+// keeping it would keep its socket and its memory, and the bound would be no bound.
 const maxEnded = 1024
 
 // OpenTCP opens a TCP server on a local address (SocketOpen). It accepts connections in the
@@ -44,7 +50,8 @@ func (r *Registry) OpenTCP(ctx context.Context, e Endpoint) (*Socket, error) {
 	bound := ln.Addr().(*net.TCPAddr).AddrPort()
 	bound = netip.AddrPortFrom(bound.Addr().Unmap(), bound.Port())
 	s := &Socket{Protocol: "TCP", Role: Server, Local: bound, Remote: bound, Host: e.Host}
-	s.lis = &listener{ln: ln, server: s, done: make(chan struct{}), acceptedCh: make(chan struct{})}
+	s.lis = &listener{ln: ln, server: s, done: make(chan struct{}), acceptedCh: make(chan struct{}),
+		clients: map[*Socket]*list.Element{}}
 	r.add(s)
 	go s.lis.acceptLoop()
 	return s, nil
@@ -77,28 +84,22 @@ func (r *Registry) DialTCP(ctx context.Context, e Endpoint) (*Socket, error) {
 // server has accepted it, so that server["ConnectedClients"] lists it as soon as
 // SocketConnect returns: a session's transcript is then the same on every run.
 func (r *Registry) awaitAccept(ctx context.Context, client *Socket) {
-	var lis *listener
-	for _, s := range r.List() {
-		if s.lis != nil && s.Local.Port() == client.Remote.Port() &&
-			(s.Local.Addr() == client.Remote.Addr() || s.Local.Addr().IsUnspecified()) {
-			lis = s.lis
-		}
-	}
-	if lis == nil {
+	server := r.serverFor(client.Remote)
+	if server == nil {
 		return
 	}
+	lis := server.lis
 	timeout := time.NewTimer(2 * time.Second)
 	defer timeout.Stop()
 	for {
+		// the accepted socket joins the registry (and becomes the client's peer) before
+		// acceptedCh is replaced, so the channel is taken first
 		lis.mu.Lock()
 		ch := lis.acceptedCh
-		for _, c := range lis.clients {
-			if c.Remote == client.Local {
-				lis.mu.Unlock()
-				return
-			}
-		}
 		lis.mu.Unlock()
+		if r.sessionPeer(client) != nil {
+			return
+		}
 		select {
 		case <-ch:
 		case <-lis.done:
@@ -122,16 +123,7 @@ func addrPort(a net.Addr) netip.AddrPort {
 // awaitPeerEnd waits, when the other end of a closed connection belongs to the same registry,
 // until that end has seen the close, so that a server's "ConnectedClients" no longer lists a
 // client that this session closed: a session's transcript is then the same on every run.
-func (r *Registry) awaitPeerEnd(closed *Socket) {
-	var peer *Socket
-	for _, s := range r.List() {
-		if s.stream != nil && s.Local == closed.Remote && s.Remote == closed.Local {
-			peer = s
-		}
-	}
-	if peer == nil {
-		return
-	}
+func awaitPeerEnd(peer *Socket) {
 	timeout := time.NewTimer(2 * time.Second)
 	defer timeout.Stop()
 	for {
@@ -157,11 +149,14 @@ type listener struct {
 	server *Socket
 	done   chan struct{}
 
-	mu      sync.Mutex
-	clients []*Socket // accept order; closed ones are dropped
+	mu sync.Mutex
+	// clients are the accepted sockets not closed, each with its place in order (accept
+	// order), so that closing one of thousands costs O(1)
+	clients map[*Socket]*list.Element
+	order   list.List
 	// acceptedCh is closed and replaced at each accept
 	acceptedCh chan struct{}
-	ended      []*Socket // clients whose peer has gone, oldest first
+	ended      []*Socket // clients whose peer has gone, oldest first; at most maxEnded
 }
 
 func (l *listener) acceptLoop() {
@@ -206,21 +201,29 @@ func (l *listener) accept(nc net.Conn) {
 	default:
 	}
 	reg.add(s)
-	l.clients = append(l.clients, s)
+	l.clients[s] = l.order.PushBack(s)
 	close(l.acceptedCh)
 	l.acceptedCh = make(chan struct{})
 	l.mu.Unlock()
 	s.stream.start()
 }
 
-// peerGone records a client whose peer closed and whose data has been read, closing the
-// oldest such clients past maxEnded.
+// peerGone records a client whose peer's end has arrived, closing one of them past maxEnded
+// (see maxEnded for which).
 func (l *listener) peerGone(s *Socket) {
 	l.mu.Lock()
+	if _, open := l.clients[s]; !open {
+		l.mu.Unlock()
+		return
+	}
+	s.inEnded = true
 	l.ended = append(l.ended, s)
 	var old *Socket
 	if len(l.ended) > maxEnded {
-		old, l.ended = l.ended[0], l.ended[1:]
+		i := l.evictableLocked()
+		old = l.ended[i]
+		old.inEnded = false
+		l.ended = slices.Delete(l.ended, i, i+1)
 	}
 	l.mu.Unlock()
 	if old != nil {
@@ -228,23 +231,56 @@ func (l *listener) peerGone(s *Socket) {
 	}
 }
 
+// evictableLocked picks the ended client to close: the oldest whose end a read has reported,
+// else the oldest with nothing unread, else the oldest. (A read that has taken everything and
+// will put some back is in between: it has not reported the end, so it is closed only when
+// no client's end has been read.)
+func (l *listener) evictableLocked() int {
+	drained := -1
+	for i, c := range l.ended {
+		c.stream.mu.Lock()
+		n, seen := c.stream.n, c.stream.endSeen
+		c.stream.mu.Unlock()
+		if n == 0 {
+			if seen {
+				return i
+			}
+			if drained < 0 {
+				drained = i
+			}
+		}
+	}
+	return max(drained, 0)
+}
+
 // remove drops a closed client from the lists.
 func (l *listener) remove(s *Socket) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if i := slices.Index(l.clients, s); i >= 0 {
-		l.clients = slices.Delete(l.clients, i, i+1)
+	if e, ok := l.clients[s]; ok {
+		l.order.Remove(e)
+		delete(l.clients, s)
 	}
-	if i := slices.Index(l.ended, s); i >= 0 {
-		l.ended = slices.Delete(l.ended, i, i+1)
+	if s.inEnded {
+		s.inEnded = false
+		if i := slices.Index(l.ended, s); i >= 0 {
+			l.ended = slices.Delete(l.ended, i, i+1)
+		}
 	}
 }
 
 func (l *listener) close() {
 	l.mu.Lock()
 	close(l.done)
-	clients := l.clients
-	l.clients, l.ended = nil, nil
+	clients := make([]*Socket, 0, len(l.clients))
+	for e := l.order.Front(); e != nil; e = e.Next() {
+		c := e.Value.(*Socket)
+		c.inEnded = false
+		clients = append(clients, c)
+	}
+	clear(l.clients)
+	l.order.Init()
+	l.ended = nil
 	l.mu.Unlock()
 	l.ln.Close()
 	for _, c := range clients {
@@ -262,18 +298,15 @@ func (s *Socket) Clients() []*Socket {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := make([]*Socket, 0, len(l.clients))
-	keep := l.clients[:0]
-	for _, c := range l.clients {
-		if c.Closed() {
+	for e := l.order.Front(); e != nil; e = e.Next() {
+		c := e.Value.(*Socket)
+		if c.Closed() { // closing, and not yet removed
 			continue
 		}
-		keep = append(keep, c)
 		if n, eof := c.stream.Buffered(); !eof || n > 0 {
 			out = append(out, c)
 		}
 	}
-	clear(l.clients[len(keep):])
-	l.clients = keep
 	return out
 }
 

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // ---- helpers ----
@@ -1629,5 +1630,483 @@ func TestRegressionCloseWhileReceivingLeaksBudget(t *testing.T) {
 	n, _ := acc.stream.Buffered()
 	if used := budgetUsed(r); used != 0 || n != 0 {
 		t.Fatalf("every socket is closed, yet the budget holds %d bytes and the closed socket buffers %d", used, n)
+	}
+}
+
+// ---- the review's findings on the runtime ----
+
+// comeAndGo connects a Go peer to srv that sends data (if any) and closes at once; it returns
+// the peer's port.
+func comeAndGo(t *testing.T, ctx context.Context, srv *Socket, data string) int {
+	t.Helper()
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", srv.Local.String())
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	if data != "" {
+		if _, err := c.Write([]byte(data)); err != nil {
+			t.Fatalf("write: %v", err)
+		}
+	}
+	c.Close()
+	return c.LocalAddr().(*net.TCPAddr).Port
+}
+
+// endedClient waits until r holds the accepted socket whose peer has port and that peer's end
+// has arrived, and returns it.
+func endedClient(t *testing.T, r *Registry, port int) *Socket {
+	t.Helper()
+	var found *Socket
+	waitFor(t, 5*time.Second, fmt.Sprintf("the end of the client from port %d", port), func() bool {
+		for _, s := range r.List() {
+			if s.Role == Accepted && int(s.Remote.Port()) == port {
+				found = s
+				_, eof := s.stream.Buffered()
+				return eof
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// endedCount is how many of srv's clients are counted as ended.
+func endedCount(srv *Socket) int {
+	srv.lis.mu.Lock()
+	defer srv.lis.mu.Unlock()
+	return len(srv.lis.ended)
+}
+
+// waitBuffered waits until st holds at least n bytes, woken by each arrival.
+func waitBuffered(t *testing.T, st *stream, n int) {
+	t.Helper()
+	deadline := time.NewTimer(5 * time.Second)
+	defer deadline.Stop()
+	for {
+		st.mu.Lock()
+		have, ch := st.n, st.arrived
+		st.mu.Unlock()
+		if have >= n {
+			return
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			t.Fatalf("%d bytes buffered after 5 s, want %d", have, n)
+		}
+	}
+}
+
+// A connection's reader reserved a whole chunk of the budget before every read, also the read
+// that would only find the peer's end: once other connections' unread data held the budget, a
+// peer that closed was never seen to close. Read waited instead of giving io.EOF, the server
+// kept listing the client, a reset went unreported, and Close of a socket whose other end is in
+// the same registry waited its full 2 s for that end to see the close.
+func TestRegressionStarvedConnectionSeesEnd(t *testing.T) {
+	r := newRegistry(t)
+	r.budget = newBudget(readReserve) // the data of one connection spends it
+	srv := openServer(t, r, "127.0.0.1")
+	ctx := testCtx(t, 15*time.Second)
+	hog := dialGo(t, srv.Local)
+	hogAcc := acceptedFor(t, srv, hog)
+	sent := bytes.Repeat([]byte("0123456789abcdef"), chunkSize/8) // two chunks
+	if _, err := hog.Write(sent); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "the budget to be spent", func() bool {
+		return budgetUsed(r)+readReserve > r.budget.max
+	})
+
+	quiet := dialGo(t, srv.Local)
+	quietAcc := acceptedFor(t, srv, quiet)
+	reset := dialGo(t, srv.Local)
+	resetAcc := acceptedFor(t, srv, reset)
+	talker := dialGo(t, srv.Local)
+	talkerAcc := acceptedFor(t, srv, talker)
+	if _, err := talker.Write([]byte("last words")); err != nil {
+		t.Fatal(err)
+	}
+	talker.Close()
+	quiet.Close()
+	reset.SetLinger(0) // Close sends a reset
+	reset.Close()
+
+	waitFor(t, 5*time.Second, "the quiet peer's end, with the budget spent", quietAcc.AtEnd)
+	if b, err := quietAcc.Read(ctx, 0); !errors.Is(err, io.EOF) {
+		t.Errorf("Read on a client whose peer closed: %q, %v; want io.EOF", b, err)
+	}
+	waitFor(t, 5*time.Second, "the reset peer's end, with the budget spent", resetAcc.AtEnd)
+	_, err := resetAcc.Read(ctx, 0)
+	wantKind(t, "Read on a client whose peer reset", err, Reset)
+	// the talker's data waits in the kernel for budget, and its end behind it
+	if got := srv.Clients(); len(got) != 2 || got[0] != hogAcc || got[1] != talkerAcc {
+		t.Errorf("the server lists %d clients, want the two with data to read", len(got))
+	}
+
+	// a socket of the registry connected to its own server: Close does not wait 2 s for the
+	// other end to see the close, and that end has left the server's list when Close returns
+	cl, err := r.DialTCP(ctx, Endpoint{Host: "127.0.0.1", Port: int(srv.Local.Port())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer := r.sessionPeer(cl)
+	if peer == nil {
+		t.Fatal("the client of the registry's own server has no peer in the registry")
+	}
+	closed := make(chan struct{})
+	go func() { cl.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-ctx.Done():
+		t.Fatal("Close did not return")
+	}
+	if !peer.AtEnd() || slices.Contains(srv.Clients(), peer) {
+		t.Error("when Close returned, the other end had not seen the close")
+	}
+
+	// as the hog is read, the budget is free again: the talker's data comes, then its end (the
+	// two readers take turns with the budget, so both are read at once)
+	hogRead := make(chan []byte, 1)
+	go func() {
+		var out []byte
+		for len(out) < len(sent) {
+			b, err := hogAcc.Read(ctx, 0)
+			if err != nil {
+				break
+			}
+			out = append(out, b...)
+		}
+		hogRead <- out
+	}()
+	if got := readToEOF(t, ctx, talkerAcc); string(got) != "last words" {
+		t.Errorf("the talker's data read %q", got)
+	}
+	if got := <-hogRead; !bytes.Equal(got, sent) {
+		t.Errorf("the hog's data came back changed: %d bytes of %d", len(got), len(sent))
+	}
+}
+
+// Each stream was held to perConnBuffered whatever its peer. When both ends are sockets of the
+// same registry, only the session's evaluator reads them, and a write of more than that cap
+// and the kernel's buffers waited for a read that the writer itself had to make: forever.
+func TestRegressionLargeWriteToSessionPeer(t *testing.T) {
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	ctx := testCtx(t, 30*time.Second)
+	cl, err := r.DialTCP(ctx, Endpoint{Host: "127.0.0.1", Port: int(srv.Local.Port())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := waitClients(t, srv, 1)[0]
+	data := make([]byte, 32<<20) // 8 MiB passed now and then (the kernel's buffers grow), 32 never
+	rand.NewChaCha8([32]byte{2}).Read(data)
+	for _, dir := range []struct {
+		name     string
+		from, to *Socket
+	}{{"accepted → client", acc, cl}, {"client → accepted", cl, acc}} {
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second) // it waited forever
+		err := dir.from.Write(wctx, data)
+		cancel()
+		if err != nil {
+			t.Fatalf("%s: writing 32 MiB with nobody reading: %v", dir.name, err)
+		}
+		if got := readN(t, ctx, dir.to, len(data)); sha(got) != sha(data) {
+			t.Fatalf("%s: the data came back changed", dir.name)
+		}
+	}
+	// a peer outside the registry is held to the cap as before
+	g := dialGo(t, srv.Local)
+	if ga := acceptedFor(t, srv, g); ga.stream.sessionPeer.Load() {
+		t.Error("a connection from a Go peer counts as the registry's own")
+	}
+
+	// past the whole budget such a write waits, and stops when its context ends
+	r2 := newRegistry(t)
+	r2.budget = newBudget(1 << 20)
+	srv2 := openServer(t, r2, "127.0.0.1")
+	cl2, err := r2.DialTCP(ctx, Endpoint{Host: "127.0.0.1", Port: int(srv2.Local.Port())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc2 := waitClients(t, srv2, 1)[0]
+	wctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if err := acc2.Write(wctx, data); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a write past the budget whose context ended: %v", err)
+	}
+	// and the connection still works
+	if err := cl2.Write(ctx, []byte("still here")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The queue behaves as a plain slice would, whatever the order of its operations, and keeps at
+// most the four slots per chunk that chunkOverhead charges.
+func TestChunkQueue(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var q chunkQueue
+	var want []int
+	next := 0
+	for i := range 200000 {
+		switch op := rng.IntN(10); {
+		case op < 4 || len(want) > 3000:
+			if len(want) == 0 {
+				continue
+			}
+			if got := q.front().acct; got != want[0] {
+				t.Fatalf("op %d: front %d, want %d", i, got, want[0])
+			}
+			q.popFront()
+			want = want[1:]
+		case op < 7:
+			next++
+			q.pushBack(chunk{acct: next})
+			want = append(want, next)
+		default:
+			next++
+			q.pushFront(chunk{acct: next})
+			want = append([]int{next}, want...)
+		}
+		if q.len() != len(want) {
+			t.Fatalf("op %d: %d chunks, want %d", i, q.len(), len(want))
+		}
+		if len(want) > 0 && (q.back().acct != want[len(want)-1] || q.front().acct != want[0]) {
+			t.Fatalf("op %d: ends %d…%d, want %d…%d", i, q.front().acct, q.back().acct, want[0], want[len(want)-1])
+		}
+		if c := cap(q.buf); c > 4*max(len(want), 1) {
+			t.Fatalf("op %d: %d slots for %d chunks", i, c, len(want))
+		}
+	}
+	for i, w := range want {
+		if got := q.buf[q.first+i].acct; got != w {
+			t.Fatalf("chunk %d is %d, want %d", i, got, w)
+		}
+	}
+}
+
+// Every read that stops at a terminator puts back what follows it, and putting back copied the
+// whole list of buffered chunks: a peer whose many small writes each arrived as a chunk of its
+// own made reading its lines one by one quadratic (20,000 lines took seconds). Here the lines
+// are read as eval's gather reads a line: a little at a time, and the rest put back.
+func TestRegressionReadLinesOfManySmallWrites(t *testing.T) {
+	readLines := func(n int) time.Duration {
+		r := newRegistry(t)
+		srv := openServer(t, r, "127.0.0.1")
+		g := dialGo(t, srv.Local)
+		acc := acceptedFor(t, srv, g)
+		for i := range n {
+			if _, err := fmt.Fprintf(g, "line %06d\n", i); err != nil {
+				t.Fatal(err)
+			}
+			waitBuffered(t, acc.stream, (i+1)*12) // each write is a read of its own
+		}
+		start := time.Now()
+		for i := range n {
+			b, err := acc.TryRead(256)
+			j := bytes.IndexByte(b, '\n')
+			if err != nil || j < 0 || string(b[:j]) != fmt.Sprintf("line %06d", i) {
+				t.Fatalf("line %d: read %q, %v", i, b, err)
+			}
+			if j+1 < len(b) {
+				acc.Unread(append([]byte(nil), b[j+1:]...))
+			}
+		}
+		took := time.Since(start)
+		srv.Close()
+		return took
+	}
+	small, big := readLines(2000), readLines(20000)
+	t.Logf("reading 2,000 lines took %v, 20,000 lines %v", small, big)
+	if big > 40*small+200*time.Millisecond {
+		t.Fatalf("reading 20,000 lines took %v, 2,000 lines %v: not linear", big, small)
+	}
+}
+
+// A client counted as ended (for the bound maxEnded) when a read took its last byte after its
+// peer's end, also when that read then put data back: a later eviction closed it with that
+// data unread. An ended client is now closed first only if it has nothing unread.
+func TestRegressionEndedClientKeepsUnreadData(t *testing.T) {
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	ctx := testCtx(t, 30*time.Second)
+	a := endedClient(t, r, comeAndGo(t, ctx, srv, "a\nb\n"))
+	// a line read, as eval's ReadLine reads it: what is there is taken, what follows the line
+	// put back
+	b, err := a.TryRead(256)
+	if string(b) != "a\nb\n" || err != nil {
+		t.Fatalf("read %q, %v", b, err)
+	}
+	a.Unread(append([]byte(nil), b[2:]...))
+	for range maxEnded {
+		comeAndGo(t, ctx, srv, "")
+	}
+	waitFor(t, 10*time.Second, "every client accepted, ended, and one closed", func() bool {
+		if len(r.Ports()) != 2+maxEnded { // not all accepted yet
+			return false
+		}
+		for _, s := range r.List() {
+			if s.Role != Accepted {
+				continue
+			}
+			if _, eof := s.stream.Buffered(); !eof {
+				return false
+			}
+		}
+		return len(r.List()) == 1+maxEnded
+	})
+	if a.Closed() {
+		t.Fatal("the client with data put back was closed")
+	}
+	if got := readToEOF(t, ctx, a); string(got) != "b\n" {
+		t.Errorf("read %q after the evictions, want the line put back", got)
+	}
+}
+
+// A client counted as ended only once its peer's end had arrived and its buffer was empty, so a
+// peer that sent a byte and left was never counted: every such client kept its descriptor until
+// the user closed it, without bound. A client now counts from its peer's end; past the bound
+// the one closed is the oldest whose end a read has reported, else the oldest with nothing
+// unread, else the oldest.
+func TestRegressionEndedClientsWithDataBounded(t *testing.T) {
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	ctx := testCtx(t, 30*time.Second)
+	unread := endedClient(t, r, comeAndGo(t, ctx, srv, "d")) // data unread
+	seen := endedClient(t, r, comeAndGo(t, ctx, srv, "e"))   // data and end read
+	if got := readToEOF(t, ctx, seen); string(got) != "e" {
+		t.Fatalf("read %q", got)
+	}
+	drained := endedClient(t, r, comeAndGo(t, ctx, srv, "")) // nothing sent, end not read
+	for range maxEnded - 3 {
+		comeAndGo(t, ctx, srv, "x")
+	}
+	waitFor(t, 10*time.Second, "every client to be counted as ended", func() bool { return endedCount(srv) == maxEnded })
+	if n := len(r.List()); n != 1+maxEnded {
+		t.Fatalf("%d sockets open before the bound is passed, want %d", n, 1+maxEnded)
+	}
+	for i, want := range []*Socket{seen, drained, unread} {
+		comeAndGo(t, ctx, srv, "x")
+		waitFor(t, 5*time.Second, fmt.Sprintf("eviction %d", i+1), func() bool {
+			return want.Closed() && len(r.List()) == 1+maxEnded
+		})
+		for _, s := range []*Socket{seen, drained, unread}[i+1:] {
+			if s.Closed() {
+				t.Fatalf("eviction %d closed the client from port %d too", i+1, s.Remote.Port())
+			}
+		}
+	}
+	// the others keep their data
+	for _, s := range srv.Clients() {
+		if got := readToEOF(t, ctx, s); string(got) != "x" {
+			t.Fatalf("client %v read %q", s.Remote, got)
+		}
+	}
+	if n := len(srv.Clients()); n != 0 {
+		t.Errorf("%d clients listed after everything was read", n)
+	}
+}
+
+// heldBytes is the memory st's buffer holds: its chunks' arrays and the queue's slots.
+func heldBytes(st *stream) int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	n := cap(st.q.buf) * int(unsafe.Sizeof(chunk{}))
+	for _, c := range st.q.buf[st.q.first:] {
+		n += cap(c.b)
+	}
+	return n
+}
+
+// The budget counted a chunk's bytes and not the chunk itself: a peer whose bytes arrived one
+// at a time made one chunk per byte, each holding a slot and an allocation many times its
+// size, so that the buffer held far more memory than the budget said.
+func TestRegressionTinyChunksChargedToBudget(t *testing.T) {
+	const n = 4096
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	ctx := testCtx(t, 15*time.Second)
+	g := dialGo(t, srv.Local)
+	acc := acceptedFor(t, srv, g)
+	for i := range n {
+		if _, err := g.Write([]byte{byte(i)}); err != nil {
+			t.Fatal(err)
+		}
+		waitBuffered(t, acc.stream, i+1) // each byte is a read of its own
+	}
+	held, used := heldBytes(acc.stream), budgetUsed(r)
+	t.Logf("%d bytes arrived one by one: the buffer holds %d bytes of memory, the budget counts %d", n, held, used)
+	if used < held {
+		t.Errorf("the budget counts %d bytes, the buffer holds %d", used, held)
+	}
+	if used > 2*n {
+		t.Errorf("%d bytes take %d bytes of the budget", n, used)
+	}
+	got := readN(t, ctx, acc, n)
+	for i, b := range got {
+		if b != byte(i) {
+			t.Fatalf("byte %d is %d", i, b)
+		}
+	}
+	if used := budgetUsed(r); used != 0 {
+		t.Errorf("everything read, the budget still counts %d bytes", used)
+	}
+}
+
+// pipeSocket adds to r a TCP socket over one end of a net.Pipe whose other end is closed, with
+// no background reader: it holds no descriptor and no buffer, so that tens of thousands of
+// them measure the registry's own bookkeeping, which descriptors and system calls would drown
+// out. With srv it is one of srv's accepted sockets, else a client.
+func pipeSocket(r *Registry, srv *Socket, i int) *Socket {
+	a, b := net.Pipe()
+	b.Close()
+	s := &Socket{Protocol: "TCP", Role: Client,
+		Local:  netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 2, byte(i >> 8), byte(i)}), uint16(1000+i>>16)),
+		Remote: netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 3, 0, 1}), 9)}
+	s.stream = newStream(a, r.budget)
+	if srv == nil {
+		r.add(s)
+		return s
+	}
+	s.Role, s.Server = Accepted, srv
+	srv.lis.mu.Lock()
+	r.add(s)
+	srv.lis.clients[s] = srv.lis.order.PushBack(s)
+	srv.lis.mu.Unlock()
+	return s
+}
+
+// Closing a socket scanned the registry's list of open sockets (to drop it, and to find its
+// peer), and closing an accepted one also its server's list of clients: closing n sockets took
+// O(n²). Half of the sockets here are a server's clients, half the registry's own.
+func TestRegressionClosingManySocketsScales(t *testing.T) {
+	closeAll := func(n int) time.Duration {
+		r := NewRegistry()
+		defer r.CloseAll()
+		srv := openServer(t, r, "127.0.0.1")
+		ss := make([]*Socket, n)
+		for i := range ss {
+			if i%2 == 0 {
+				ss[i] = pipeSocket(r, srv, i)
+			} else {
+				ss[i] = pipeSocket(r, nil, i)
+			}
+		}
+		start := time.Now()
+		for _, s := range ss {
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		took := time.Since(start)
+		if len(r.List()) != 1 || len(srv.Clients()) != 0 {
+			t.Fatalf("after closing them all, %d sockets are open and %d listed", len(r.List()), len(srv.Clients()))
+		}
+		return took
+	}
+	small, big := closeAll(5000), closeAll(50000)
+	t.Logf("closing 5,000 sockets took %v, 50,000 sockets %v", small, big)
+	if big > 40*small+200*time.Millisecond {
+		t.Fatalf("closing 50,000 sockets took %v, 5,000 sockets %v: not linear", big, small)
 	}
 }
