@@ -110,7 +110,7 @@ type Registry struct {
 	dead    int
 	byID    map[string]*Socket            // open and remembered closed ones
 	retired []string                      // closed ids, oldest first, forgotten beyond maxRetired
-	ports   map[uint16]bool               // every port a socket used: for masking transcripts
+	ports   map[uint16]bool               // the ports the system chose: for masking transcripts
 	conns   map[[2]netip.AddrPort]*Socket // open clients and accepted sockets by {Local, Remote}
 	servers map[netip.AddrPort]*Socket    // open servers by the address they are bound to
 	budget  *budget
@@ -164,7 +164,8 @@ func (r *Registry) List() []*Socket {
 	return out
 }
 
-// Ports lists every port the registry's sockets used, at either end.
+// Ports lists the ports the system chose for the registry's sockets (never one the user
+// wrote): the parts of a transcript that change from run to run.
 func (r *Registry) Ports() []int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -187,7 +188,9 @@ func (r *Registry) CloseAll() {
 	}
 }
 
-func (r *Registry) add(s *Socket) {
+// add registers a new socket; chosen are the ports the system chose for it (a server's on
+// Automatic, a connection's own end), the ones that differ from run to run.
+func (r *Registry) add(s *Socket, chosen ...uint16) {
 	s.ID = newUUID()
 	s.reg = r
 	r.mu.Lock()
@@ -207,7 +210,7 @@ func (r *Registry) add(s *Socket) {
 			p.stream.markSessionPeer()
 		}
 	}
-	for _, p := range []uint16{s.Local.Port(), s.Remote.Port()} {
+	for _, p := range chosen {
 		if p != 0 {
 			r.ports[p] = true
 		}

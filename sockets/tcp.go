@@ -52,7 +52,11 @@ func (r *Registry) OpenTCP(ctx context.Context, e Endpoint) (*Socket, error) {
 	s := &Socket{Protocol: "TCP", Role: Server, Local: bound, Remote: bound, Host: e.Host}
 	s.lis = &listener{ln: ln, server: s, done: make(chan struct{}), acceptedCh: make(chan struct{}),
 		clients: map[*Socket]*list.Element{}}
-	r.add(s)
+	if e.AnyPort {
+		r.add(s, bound.Port())
+	} else {
+		r.add(s)
+	}
 	go s.lis.acceptLoop()
 	return s, nil
 }
@@ -74,7 +78,7 @@ func (r *Registry) DialTCP(ctx context.Context, e Endpoint) (*Socket, error) {
 	}
 	s := &Socket{Protocol: "TCP", Role: Client, Local: addrPort(nc.LocalAddr()), Remote: addrPort(nc.RemoteAddr()), Host: e.Host}
 	s.stream = newStream(nc, r.budget)
-	r.add(s)
+	r.add(s, s.Local.Port())
 	s.stream.start()
 	r.awaitAccept(ctx, s)
 	return s, nil
@@ -200,7 +204,7 @@ func (l *listener) accept(nc net.Conn) {
 		return
 	default:
 	}
-	reg.add(s)
+	reg.add(s, s.Remote.Port()) // the client's end, chosen by its system
 	l.clients[s] = l.order.PushBack(s)
 	close(l.acceptedCh)
 	l.acceptedCh = make(chan struct{})
