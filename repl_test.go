@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/socketrepl/socketrepl/eval"
+	"github.com/socketrepl/socketrepl/internal/peertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in scripts/")
@@ -77,7 +78,7 @@ var goldenPeers = map[string]func(t *testing.T) (wait func()){
 	// the page's web server answers a browser; curl plays the browser here, and
 	// TestWebServerBrowser does it with headless Chromium
 	"webserver": func(t *testing.T) func() {
-		curl := needPeer(t, "curl", "the web server script's browser")
+		curl := peertest.NeedProgram(t, "curl") // the web server script's browser
 		done := make(chan struct{})
 		go func() {
 			defer close(done)

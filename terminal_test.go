@@ -9,21 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// needPeer skips a test whose real peer (a program) is missing, or fails it under CI=true,
-// where .ci/run has installed every peer.
-func needPeer(t *testing.T, program, why string) string {
-	t.Helper()
-	path, err := exec.LookPath(program)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing (%s); .ci/run installs it", program, why)
-		}
-		t.Skipf("%s is not installed (%s)", program, why)
-	}
-	return path
-}
+	"github.com/socketrepl/socketrepl/internal/peertest"
+)
 
 // buildBinary builds socketrepl once per test into a temporary directory.
 func buildBinary(t *testing.T) string {
@@ -87,7 +75,7 @@ func (s *tmuxSession) waitFor(text string) {
 }
 
 func TestTerminal(t *testing.T) {
-	tmux := needPeer(t, "tmux", "it drives the interactive terminal")
+	tmux := peertest.NeedProgram(t, "tmux") // it drives the interactive terminal
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	socket := filepath.Join(dir, "tmux.sock")
@@ -188,7 +176,7 @@ func TestScriptInterrupt(t *testing.T) {
 // TestTerminalSocketInterrupt: Ctrl-C stops a socket read that waits, with $Aborted, and what
 // had arrived before stays to be read.
 func TestTerminalSocketInterrupt(t *testing.T) {
-	tmux := needPeer(t, "tmux", "it drives the interactive terminal")
+	tmux := peertest.NeedProgram(t, "tmux") // it drives the interactive terminal
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	s := startTmux(t, tmux, filepath.Join(dir, "tmux.sock"), "sockets", []string{"HOME=" + dir, "TERM=xterm"}, bin+" --no-history")

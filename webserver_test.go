@@ -9,9 +9,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/socketrepl/socketrepl/internal/peertest"
 )
 
 // The web server example (scripts/webserver.wl) run by the binary, as its comment says to run
@@ -23,27 +24,9 @@ const (
 	webServerBody = "<html><head><title>socketrepl</title></head><body><h1>Hello from socketrepl</h1></body></html>"
 )
 
-// syncBuffer collects a process's output while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // webServerRun is scripts/webserver.wl running in the binary with --transcript.
 type webServerRun struct {
-	out  syncBuffer
+	out  peertest.Buffer
 	done chan struct{}
 	err  error
 }
@@ -143,7 +126,7 @@ func (r *webServerRun) finish(t *testing.T) {
 }
 
 func TestWebServerBrowser(t *testing.T) {
-	chromium := needPeer(t, "chromium", "the web server script's browser")
+	chromium := peertest.NeedProgram(t, "chromium") // the web server script's browser
 	r := startWebServer(t)
 	profile := t.TempDir()
 	dom := r.fetch(t, "chromium", func(ctx context.Context) (string, bool) {
@@ -171,7 +154,7 @@ func TestWebServerBrowser(t *testing.T) {
 }
 
 func TestWebServerCurl(t *testing.T) {
-	curl := needPeer(t, "curl", "the web server script's browser")
+	curl := peertest.NeedProgram(t, "curl") // the web server script's browser
 	r := startWebServer(t)
 	resp := r.fetch(t, "curl", func(ctx context.Context) (string, bool) {
 		cmd := exec.CommandContext(ctx, curl, "-s", "-i", webServerURL)

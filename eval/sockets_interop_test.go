@@ -19,11 +19,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/socketrepl/socketrepl/grammar"
+	"github.com/socketrepl/socketrepl/internal/peertest"
 )
 
 // Interop: the socket builtins driven through a Session against real peers on the loopback
@@ -109,24 +109,6 @@ func (l *liveSession) integer(src string) int {
 }
 
 // ---------------------------------------------------------------- peers
-
-// pythonPath is Debian's python3 (DESIGN.md, Tests): another python3 earlier on PATH may lack
-// Debian's modules.
-const pythonPath = "/usr/bin/python3"
-
-// needProgram finds a peer program: missing, it fails the test under CI=true and skips it
-// elsewhere.
-func needProgram(t *testing.T, program, why string) string {
-	t.Helper()
-	path, err := exec.LookPath(program)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing (%s); .ci/run installs it", program, why)
-		}
-		t.Skipf("%s is not installed (%s)", program, why)
-	}
-	return path
-}
 
 // needIPv6 skips, in CI too, where the machine cannot bind ::1.
 func needIPv6(t *testing.T) {
@@ -269,13 +251,8 @@ func (p *peer) finish(t *testing.T, d time.Duration) {
 // startPython runs a Python script under Debian's python3 for at most 30 s.
 func startPython(t *testing.T, script string, args ...string) *peer {
 	t.Helper()
-	if _, err := os.Stat(pythonPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the Python peer %s is missing (%v); .ci/run installs it", pythonPath, err)
-		}
-		t.Skipf("the Python peer %s is missing: %v", pythonPath, err)
-	}
-	return startPeer(t, 30*time.Second, pythonPath, append([]string{"-c", script}, args...)...)
+	peertest.NeedPython(t)
+	return startPeer(t, 30*time.Second, peertest.Python, append([]string{"-c", script}, args...)...)
 }
 
 // startPythonServer runs a Python script that listens, and reads the port it prints first.
@@ -568,7 +545,7 @@ func freePort(t *testing.T) int {
 
 // ncat listens (ncat -l 127.0.0.1 PORT); the session connects.
 func TestSocketsNcatListener(t *testing.T) {
-	ncat := needProgram(t, "ncat", "the ncat peer")
+	ncat := peertest.NeedProgram(t, "ncat")
 	var nc *peer
 	var port int
 	for try := 0; ; try++ {
@@ -603,7 +580,7 @@ func TestSocketsNcatListener(t *testing.T) {
 
 // ncat connects to a SocketOpen server.
 func TestSocketsNcatClient(t *testing.T) {
-	ncat := needProgram(t, "ncat", "the ncat peer")
+	ncat := peertest.NeedProgram(t, "ncat")
 	l := newLiveSession(t)
 	l.quiet(`server = SocketOpen[Automatic];`)
 	port := l.integer(`server["SourcePort"]`)
@@ -762,21 +739,12 @@ func TestSocketsIPv6(t *testing.T) {
 
 // ---------------------------------------------------------------- many clients
 
-// fileLimit is the process's soft limit on open files (Go raises it to the hard one at start).
-func fileLimit() (int, bool) {
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return 0, false
-	}
-	return int(min(lim.Cur, 1<<30)), true
-}
-
 // A thousand clients of one server, in one session: every one listed, in the order they
 // connected.
 func TestSocketsThousandClients(t *testing.T) {
 	n := 1000
 	// each connection takes two descriptors in this process
-	if lim, ok := fileLimit(); ok && lim < 2*n+100 {
+	if lim, ok := peertest.FileLimit(); ok && lim < 2*n+100 {
 		n = (lim - 100) / 2
 		t.Logf("scaled down to %d clients: the file limit is %d", n, lim)
 	}

@@ -1,7 +1,6 @@
 package sockets
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -13,15 +12,15 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/socketrepl/socketrepl/internal/peertest"
 )
 
 // ---- helpers ----
@@ -160,72 +159,11 @@ func sha(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:
 
 // ---- Python peers ----
 
-const pythonPath = "/usr/bin/python3" // Debian's; see DESIGN.md, Tests
-
-func needPython(t *testing.T) {
+// finish waits for the Python peer to exit, and wants status 0.
+func finish(t *testing.T, p *peertest.Proc) {
 	t.Helper()
-	if _, err := os.Stat(pythonPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the Python socket peer is required under CI: %v", err)
-		}
-		t.Skipf("no Python peer (%v); .ci/run installs it", err)
-	}
-}
-
-type pyPeer struct {
-	cmd    *exec.Cmd
-	out    *bufio.Reader
-	stderr bytes.Buffer
-	once   sync.Once
-	err    error
-}
-
-// startPython runs script with args under Debian's python3; ctx bounds its life.
-func startPython(t *testing.T, ctx context.Context, script string, args ...string) *pyPeer {
-	t.Helper()
-	needPython(t)
-	p := &pyPeer{cmd: exec.CommandContext(ctx, pythonPath, append([]string{"-c", script}, args...)...)}
-	p.cmd.WaitDelay = 2 * time.Second
-	p.cmd.Stderr = &p.stderr
-	stdout, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.out = bufio.NewReader(stdout)
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("start python: %v", err)
-	}
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		p.wait()
-	})
-	return p
-}
-
-// line reads the next line the script prints.
-func (p *pyPeer) line(t *testing.T) string {
-	t.Helper()
-	s, err := p.out.ReadString('\n')
-	if err != nil {
-		p.wait()
-		t.Fatalf("python printed %q, then %v; stderr: %s", s, err, p.stderr.String())
-	}
-	return strings.TrimSuffix(s, "\n")
-}
-
-func (p *pyPeer) wait() error {
-	p.once.Do(func() {
-		io.Copy(io.Discard, p.out)
-		p.err = p.cmd.Wait()
-	})
-	return p.err
-}
-
-// finish waits for the script to exit successfully.
-func (p *pyPeer) finish(t *testing.T) {
-	t.Helper()
-	if err := p.wait(); err != nil {
-		t.Fatalf("python: %v; stderr: %s", err, p.stderr.String())
+	if err, stderr := p.Wait(); err != nil {
+		t.Fatalf("python: %v; stderr: %s", err, stderr)
 	}
 }
 
@@ -634,8 +572,8 @@ func TestWriteReadPython(t *testing.T) {
 	r := newRegistry(t)
 	srv := openServer(t, r, "127.0.0.1")
 	ctx := testCtx(t, 10*time.Second)
-	py := startPython(t, ctx, pyClient, "127.0.0.1", strconv.Itoa(int(srv.Local.Port())), "ping from python", "shut")
-	pyPort := py.line(t)
+	py := peertest.StartPython(t, ctx, pyClient, "127.0.0.1", strconv.Itoa(int(srv.Local.Port())), "ping from python", "shut")
+	pyPort := py.Line(t)
 	acc := waitClients(t, srv, 1)[0]
 	if strconv.Itoa(int(acc.Remote.Port())) != strings.TrimPrefix(pyPort, "connected ") {
 		t.Errorf("accepted %v, python says %q", acc.Remote, pyPort)
@@ -649,10 +587,10 @@ func TestWriteReadPython(t *testing.T) {
 		t.Fatal(err)
 	}
 	acc.Close()
-	if got := py.line(t); got != hex.EncodeToString(reply) {
+	if got := py.Line(t); got != hex.EncodeToString(reply) {
 		t.Errorf("python received %q, want %x", got, reply)
 	}
-	py.finish(t)
+	finish(t, py)
 }
 
 func TestClientsOrderAndDropOut(t *testing.T) {
@@ -716,9 +654,9 @@ func TestReadAfterPeerClosed(t *testing.T) {
 	r := newRegistry(t)
 	srv := openServer(t, r, "127.0.0.1")
 	ctx := testCtx(t, 10*time.Second)
-	py := startPython(t, ctx, pyClient, "127.0.0.1", strconv.Itoa(int(srv.Local.Port())), "bye", "close")
-	py.line(t)
-	py.finish(t)
+	py := peertest.StartPython(t, ctx, pyClient, "127.0.0.1", strconv.Itoa(int(srv.Local.Port())), "bye", "close")
+	py.Line(t)
+	finish(t, py)
 	acc := waitClients(t, srv, 1)[0]
 	if b, err := acc.Read(ctx, 0); string(b) != "bye" || err != nil {
 		t.Fatalf("Read = %q, %v", b, err)
@@ -929,8 +867,8 @@ func TestFastPeerBoundedPython(t *testing.T) {
 	r := newRegistry(t)
 	srv := openServer(t, r, "127.0.0.1")
 	ctx := testCtx(t, 15*time.Second)
-	py := startPython(t, ctx, pyFlood, "127.0.0.1", strconv.Itoa(int(srv.Local.Port())), strconv.Itoa(total))
-	want := py.line(t)
+	py := peertest.StartPython(t, ctx, pyFlood, "127.0.0.1", strconv.Itoa(int(srv.Local.Port())), strconv.Itoa(total))
+	want := py.Line(t)
 	acc := waitClients(t, srv, 1)[0]
 	checkBounded(t, acc.stream)
 	h := sha256.New()
@@ -949,10 +887,10 @@ func TestFastPeerBoundedPython(t *testing.T) {
 	if got := hex.EncodeToString(h.Sum(nil)); n != total || got != want {
 		t.Fatalf("received %d bytes with SHA-256 %s; python sent %d with %s", n, got, total, want)
 	}
-	if got := py.line(t); got != "sent" {
+	if got := py.Line(t); got != "sent" {
 		t.Errorf("python: %q", got)
 	}
-	py.finish(t)
+	finish(t, py)
 	waitFor(t, 5*time.Second, "the budget to be given back", func() bool { return budgetUsed(r) == 0 })
 }
 
@@ -1113,7 +1051,7 @@ func TestCloseAll(t *testing.T) {
 func TestThousandClients(t *testing.T) {
 	n := 1000
 	// each connection takes two descriptors in this process
-	if lim, ok := fileLimit(); ok && lim < 2*n+100 {
+	if lim, ok := peertest.FileLimit(); ok && lim < 2*n+100 {
 		n = (lim - 100) / 2
 		t.Logf("scaled down to %d clients: the file limit is %d", n, lim)
 	}
@@ -1160,8 +1098,8 @@ func TestThousandClients(t *testing.T) {
 func TestCloseWrite(t *testing.T) {
 	r := newRegistry(t)
 	ctx := testCtx(t, 10*time.Second)
-	py := startPython(t, ctx, pyServer, "127.0.0.1")
-	port, err := strconv.Atoi(py.line(t))
+	py := peertest.StartPython(t, ctx, pyServer, "127.0.0.1")
+	port, err := strconv.Atoi(py.Line(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1179,10 +1117,10 @@ func TestCloseWrite(t *testing.T) {
 	if got := readToEOF(t, ctx, cl); string(got) != "got 4 bytes: half" {
 		t.Errorf("reply %q", got)
 	}
-	if got := py.line(t); got != "done" {
+	if got := py.Line(t); got != "done" {
 		t.Errorf("python: %q", got)
 	}
-	py.finish(t)
+	finish(t, py)
 	if err := cl.Write(ctx, []byte("more")); err == nil {
 		t.Error("Write after CloseWrite succeeded")
 	}
@@ -1386,8 +1324,8 @@ func TestIPv6Loopback(t *testing.T) {
 	wantKind(t, "OpenTCP on a bound IPv6 port", err, AddrInUse)
 
 	// Python over IPv6
-	py := startPython(t, ctx, pyServer, "::1")
-	port, err := strconv.Atoi(py.line(t))
+	py := peertest.StartPython(t, ctx, pyServer, "::1")
+	port, err := strconv.Atoi(py.Line(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1400,7 +1338,7 @@ func TestIPv6Loopback(t *testing.T) {
 	if got := readToEOF(t, ctx, cl6); string(got) != "got 3 bytes: six" {
 		t.Errorf("reply %q", got)
 	}
-	py.finish(t)
+	finish(t, py)
 }
 
 // ---- bugs ----
@@ -1411,7 +1349,7 @@ func TestIPv6Loopback(t *testing.T) {
 func TestRegressionIdleConnectionsExhaustBudget(t *testing.T) {
 	r := newRegistry(t)
 	n := maxBuffered/chunkSize + 1
-	if lim, ok := fileLimit(); ok && lim < 2*n+200 {
+	if lim, ok := peertest.FileLimit(); ok && lim < 2*n+200 {
 		k := (lim - 200) / 2
 		r.budget = newBudget((k - 1) * chunkSize)
 		t.Logf("the file limit is %d: a budget of %d chunks instead of %d", lim, k-1, n-1)

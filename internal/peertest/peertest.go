@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -37,6 +38,14 @@ func NeedProgram(t testing.TB, program string) string {
 	return path
 }
 
+// NeedPython fails or skips the test when Debian's python3 (Python) is missing.
+func NeedPython(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat(Python); err != nil {
+		Missing(t, "%s: %v", Python, err)
+	}
+}
+
 var (
 	zmqOnce sync.Once
 	zmqErr  error
@@ -60,16 +69,14 @@ func NeedPyZMQ(t testing.TB) {
 type Proc struct {
 	cmd    *exec.Cmd
 	out    *bufio.Reader
-	stderr lockedBuffer
+	stderr Buffer
 }
 
 // StartPython runs script under Debian's python3 with args; the process is killed when the
 // test ends or ctx is done.
 func StartPython(t testing.TB, ctx context.Context, script string, args ...string) *Proc {
 	t.Helper()
-	if _, err := os.Stat(Python); err != nil {
-		Missing(t, "%s: %v", Python, err)
-	}
+	NeedPython(t)
 	p := &Proc{cmd: exec.CommandContext(ctx, Python, append([]string{"-c", script}, args...)...)}
 	p.cmd.WaitDelay = 2 * time.Second
 	p.cmd.Stderr = &p.stderr
@@ -99,24 +106,29 @@ func (p *Proc) Line(t testing.TB) string {
 	return strings.TrimSuffix(s, "\n")
 }
 
-// Wait waits for the peer to exit and gives its error and standard error.
+// Wait reads and drops what the peer still prints, waits for it to exit, and gives its error
+// and standard error.
 func (p *Proc) Wait() (error, string) {
+	io.Copy(io.Discard, p.out)
 	err := p.cmd.Wait()
 	return err, p.stderr.String()
 }
 
-type lockedBuffer struct {
+// Buffer collects a process's output while the test reads it: its methods are safe to call
+// from several goroutines.
+type Buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *Buffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+// String is everything written so far.
+func (l *Buffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
