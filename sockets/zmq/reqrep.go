@@ -33,19 +33,29 @@ func (d *dealer) recv(s *Socket) ([][]byte, bool, error) { return d.fairRecv(s) 
 type router struct {
 	base
 	byID      map[string]*pipe
-	next      uint32 // the next generated routing id, as libzmq's: starts at random
-	Mandatory bool   // ZMQ_ROUTER_MANDATORY
+	ids       idMaker
+	Mandatory bool // ZMQ_ROUTER_MANDATORY
 }
 
-func newRouter() *router { return &router{byID: map[string]*pipe{}, next: rand.Uint32()} }
+func newRouter() *router { return &router{byID: map[string]*pipe{}, ids: newIDMaker()} }
+
+// idMaker generates routing ids as libzmq does: a zero byte and a 32-bit counter that starts
+// at random.
+type idMaker struct{ next uint32 }
+
+func newIDMaker() idMaker { return idMaker{next: rand.Uint32()} }
+
+func (m *idMaker) make() []byte {
+	m.next++
+	return binary.BigEndian.AppendUint32([]byte{0}, m.next-1)
+}
 
 // attached gives the peer its routing id: the one it announced, or a generated one (a zero
 // byte and four more, as libzmq makes them) when it announced none or one already taken.
 func (r *router) attached(_ *Socket, p *pipe) {
 	id := p.peer.Identity
 	if len(id) == 0 || r.byID[string(id)] != nil {
-		id = binary.BigEndian.AppendUint32([]byte{0}, r.next)
-		r.next++
+		id = r.ids.make()
 	}
 	p.state = id
 	r.byID[string(id)] = p

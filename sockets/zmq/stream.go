@@ -1,9 +1,7 @@
 package zmq
 
 import (
-	"encoding/binary"
 	"errors"
-	"math/rand/v2"
 	"time"
 )
 
@@ -13,19 +11,18 @@ import (
 type stream struct {
 	base
 	byID  map[string]*pipe
-	next  uint32
+	ids   idMaker
 	notes [][][]byte // arrivals, and departures whose data has all been read
 	ended []*pipe    // departed peers whose data is still being read
 }
 
-func newStream() *stream { return &stream{byID: map[string]*pipe{}, next: rand.Uint32()} }
+func newStream() *stream { return &stream{byID: map[string]*pipe{}, ids: newIDMaker()} }
 
 // ErrStreamSend is a STREAM send that is not {id, data}.
 var ErrStreamSend = errors.New("a Stream socket sends {id, data}: the peer's id frame, then the data (empty data closes the connection)")
 
 func (st *stream) attached(_ *Socket, p *pipe) {
-	id := binary.BigEndian.AppendUint32([]byte{0}, st.next)
-	st.next++
+	id := st.ids.make()
 	p.state = id
 	st.byID[string(id)] = p
 	st.notes = append(st.notes, [][]byte{id, {}})

@@ -362,11 +362,7 @@ func (c *Conn) command(body []byte) ([][]byte, error) {
 		}
 		c.send(outMsg{command: "PONG", frames: [][]byte{ctx}}, true)
 	case "ERROR":
-		reason := ""
-		if len(data) > 0 && int(data[0]) <= len(data)-1 {
-			reason = string(data[1 : 1+int(data[0])])
-		}
-		return nil, &PeerError{Reason: reason}
+		return nil, &PeerError{Reason: errorReason(data)}
 	case "SUBSCRIBE":
 		return [][]byte{append([]byte{1}, data...)}, nil
 	case "CANCEL":

@@ -136,6 +136,14 @@ func appendHeader(dst []byte, size int, more, command bool) []byte {
 	return append(dst, flags, byte(size))
 }
 
+// errorReason reads an ERROR command's reason (a length byte, then the text).
+func errorReason(data []byte) string {
+	if len(data) > 0 && int(data[0]) <= len(data)-1 {
+		return string(data[1 : 1+int(data[0])])
+	}
+	return ""
+}
+
 // ParseCommand splits a command frame's body into its name and data.
 func ParseCommand(body []byte) (name string, data []byte, ok bool) {
 	return commandName(body)

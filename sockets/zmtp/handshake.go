@@ -182,11 +182,7 @@ func (g *guard) frameDone() *HandshakeError {
 		}
 		g.peerType = peer
 	case "ERROR":
-		reason := ""
-		if len(rest) > 0 && int(rest[0]) <= len(rest)-1 {
-			reason = string(rest[1 : 1+int(rest[0])])
-		}
-		return &HandshakeError{Reason: fmt.Sprintf("the peer refused the handshake: %q", reason)}
+		return &HandshakeError{Reason: fmt.Sprintf("the peer refused the handshake: %q", errorReason(rest))}
 	}
 	return nil
 }
