@@ -40,8 +40,7 @@ func (s *Socket) dial(d *dialer) {
 					wait = s.opts.ReconnectIvl
 					s.serve(c)
 				} else {
-					raw.Close()
-					return
+					raw.Close() // closed, or turned away (a PAIR with a peer): the select below says which
 				}
 			} else {
 				raw.Close()

@@ -15,6 +15,13 @@ type interceptor interface {
 	intercept(s *Socket, p *pipe, msg [][]byte) bool
 }
 
+// refuser is a pattern that may turn a new peer away (PAIR takes one only); d is the dialer
+// the connection comes from, nil for an accepted one.
+type refuser interface {
+	accept(s *Socket, d *dialer) bool
+	why() string
+}
+
 var patterns = map[string]func() pattern{
 	"PUSH":   func() pattern { return &push{} },
 	"PULL":   func() pattern { return &pull{} },
@@ -77,6 +84,17 @@ func (p *pull) recv(s *Socket) ([][]byte, bool, error) { return p.fairRecv(s) }
 
 // PAIR talks to one peer only (31/EXPAIR): a second is turned away, as libzmq does.
 type pair struct{ base }
+
+func (*pair) accept(s *Socket, d *dialer) bool {
+	for _, p := range s.pipes {
+		if (p.conn != nil || len(p.draining) > 0) && (d == nil || p != d.pipe) {
+			return false
+		}
+	}
+	return true
+}
+
+func (*pair) why() string { return "a Pair socket has a peer already" }
 
 func (*pair) send(s *Socket, msg [][]byte) (bool, error) {
 	if len(s.pipes) == 0 {

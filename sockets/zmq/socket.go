@@ -304,6 +304,10 @@ func (s *Socket) attach(raw net.Conn, peer zmtp.Peer, d *dialer) *zmtp.Conn {
 	if s.closed {
 		return nil
 	}
+	if r, ok := s.pat.(refuser); ok && !r.accept(s, d) {
+		s.event("refused", raw.RemoteAddr().String(), r.why())
+		return nil
+	}
 	c := zmtp.Start(raw, peer, s.config())
 	var p *pipe
 	if d != nil && d.pipe != nil {

@@ -259,3 +259,32 @@ time.sleep(5)
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A bound PAIR turns a second peer away while it has one, as libzmq's does: the second
+// libzmq PAIR's message never arrives, the first one's does.
+func TestPairTakesOnePeer(t *testing.T) {
+	pair := open(t, "PAIR")
+	port := bind(t, pair)
+	script := `
+s = ctx.socket(zmq.PAIR)
+s.connect('tcp://127.0.0.1:%d' % PORT)
+
+s.send(NAME)
+time.sleep(5)
+`
+	python(t, port, "NAME = b'first'"+script)
+	if got := recv(t, pair); got != "first" {
+		t.Fatalf("got %q", got)
+	}
+	python(t, port, "NAME = b'second'"+script)
+	if msg, err := pair.Recv(ctx(t, 500*time.Millisecond)); err == nil {
+		t.Fatalf("a second peer's message arrived: %q", msg)
+	}
+	refused := false
+	for _, e := range pair.Events() {
+		refused = refused || e.What == "refused"
+	}
+	if !refused {
+		t.Fatalf("no refusal among the events %v", pair.Events())
+	}
+}
