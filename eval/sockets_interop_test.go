@@ -742,12 +742,7 @@ func TestSocketsIPv6(t *testing.T) {
 // A thousand clients of one server, in one session: every one listed, in the order they
 // connected.
 func TestSocketsThousandClients(t *testing.T) {
-	n := 1000
-	// each connection takes two descriptors in this process
-	if lim, ok := peertest.FileLimit(); ok && lim < 2*n+100 {
-		n = (lim - 100) / 2
-		t.Logf("scaled down to %d clients: the file limit is %d", n, lim)
-	}
+	n := peertest.ScaleToFileLimit(t, 1000, 2, 100) // each connection: two descriptors here
 	l := newLiveSession(t)
 	l.quiet(`server = SocketOpen[Automatic];`)
 	start := time.Now()
@@ -772,6 +767,13 @@ func TestSocketsThousandClients(t *testing.T) {
 // dataPeer is a Go peer connected to the client c of the session: it sends when told to.
 func dataPeer(t *testing.T, l *liveSession) net.Conn {
 	t.Helper()
+	return goPeerOfClient(t, l.quiet)
+}
+
+// goPeerOfClient makes the session's client c (evaluating through quiet), connected to a Go
+// listener, and returns the Go end.
+func goPeerOfClient(t *testing.T, quiet func(string) Expr) *net.TCPConn {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -783,11 +785,11 @@ func dataPeer(t *testing.T, l *liveSession) net.Conn {
 			accepted <- c
 		}
 	}()
-	l.quiet(fmt.Sprintf(`c = SocketConnect[{"127.0.0.1", %d}];`, ln.Addr().(*net.TCPAddr).Port))
+	quiet(fmt.Sprintf(`c = SocketConnect[{"127.0.0.1", %d}];`, ln.Addr().(*net.TCPAddr).Port))
 	select {
 	case g := <-accepted:
 		t.Cleanup(func() { g.Close() })
-		return g
+		return g.(*net.TCPConn)
 	case <-time.After(5 * time.Second):
 		t.Fatal("the Go listener accepted nothing")
 	}

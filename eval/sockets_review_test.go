@@ -139,26 +139,7 @@ func (l *rvSession) quiet(src string) Expr {
 // rvClient makes the session's client c, connected to a Go listener, and returns the Go end.
 func rvClient(t *testing.T, l *rvSession) *net.TCPConn {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		if c, err := ln.Accept(); err == nil {
-			accepted <- c
-		}
-	}()
-	l.quiet(fmt.Sprintf(`c = SocketConnect[{"127.0.0.1", %d}];`, ln.Addr().(*net.TCPAddr).Port))
-	select {
-	case g := <-accepted:
-		t.Cleanup(func() { g.Close() })
-		return g.(*net.TCPConn)
-	case <-time.After(5 * time.Second):
-		t.Fatal("the Go listener accepted nothing")
-	}
-	return nil
+	return goPeerOfClient(t, l.quiet)
 }
 
 // rvServer opens the session's server srv and gives its port.

@@ -162,7 +162,7 @@ func sha(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:
 // finish waits for the Python peer to exit, and wants status 0.
 func finish(t *testing.T, p *peertest.Proc) {
 	t.Helper()
-	if err, stderr := p.Wait(); err != nil {
+	if stderr, err := p.Wait(); err != nil {
 		t.Fatalf("python: %v; stderr: %s", err, stderr)
 	}
 }
@@ -1049,12 +1049,7 @@ func TestCloseAll(t *testing.T) {
 }
 
 func TestThousandClients(t *testing.T) {
-	n := 1000
-	// each connection takes two descriptors in this process
-	if lim, ok := peertest.FileLimit(); ok && lim < 2*n+100 {
-		n = (lim - 100) / 2
-		t.Logf("scaled down to %d clients: the file limit is %d", n, lim)
-	}
+	n := peertest.ScaleToFileLimit(t, 1000, 2, 100) // each connection: two descriptors here
 	r := newRegistry(t)
 	srv := openServer(t, r, "127.0.0.1")
 	ctx := testCtx(t, 15*time.Second)

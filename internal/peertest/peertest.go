@@ -65,6 +65,19 @@ func NeedPyZMQ(t testing.TB) {
 	}
 }
 
+// ScaleToFileLimit is how many connections a test that wants n, each taking perConn of this
+// process's descriptors with spare more besides, can open under the file limit: n, or fewer,
+// said in the test's log (DESIGN.md: such tests scale to the limit and say so).
+func ScaleToFileLimit(t testing.TB, n, perConn, spare int) int {
+	t.Helper()
+	if lim, ok := FileLimit(); ok && lim < perConn*n+spare {
+		scaled := (lim - spare) / perConn
+		t.Logf("scaled down to %d connections: the file limit is %d", scaled, lim)
+		return scaled
+	}
+	return n
+}
+
 // Proc is a peer process whose standard output the test reads line by line.
 type Proc struct {
 	cmd    *exec.Cmd
@@ -106,12 +119,12 @@ func (p *Proc) Line(t testing.TB) string {
 	return strings.TrimSuffix(s, "\n")
 }
 
-// Wait reads and drops what the peer still prints, waits for it to exit, and gives its error
-// and standard error.
-func (p *Proc) Wait() (error, string) {
+// Wait reads and drops what the peer still prints, waits for it to exit, and gives its
+// standard error and its error.
+func (p *Proc) Wait() (string, error) {
 	io.Copy(io.Discard, p.out)
 	err := p.cmd.Wait()
-	return err, p.stderr.String()
+	return p.stderr.String(), err
 }
 
 // Buffer collects a process's output while the test reads it: its methods are safe to call

@@ -193,11 +193,13 @@ func (s *Socket) subscription(subscribe bool, prefix []byte) {
 // change records a subscription and tells the peers: every subscribe, and an unsubscribe
 // when the last subscription to the prefix goes (libzmq's xsub_t::xsend).
 func (p *sub) change(s *Socket, subscribe bool, prefix []byte) {
-	flag := byte(1)
-	if subscribe {
+	flag := byte(0)
+	switch {
+	case subscribe:
+		flag = 1
 		p.mine.add(prefix)
-	} else if flag = 0; !p.mine.remove(prefix) {
-		return
+	case !p.mine.remove(prefix):
+		return // others still subscribe to it, or nobody ever did
 	}
 	for _, pp := range s.pipes {
 		pp.sendControl([][]byte{append([]byte{flag}, prefix...)})

@@ -108,14 +108,6 @@ func (p *pipe) sendControl(msg [][]byte) {
 	}
 }
 
-// hasRoom reports whether send would take a message.
-func (p *pipe) hasRoom() bool {
-	if p.conn != nil {
-		return p.conn.HasRoom()
-	}
-	return p.dialer != nil && len(p.pending) < p.sock.opts.SendHWM
-}
-
 func (p *pipe) recv() ([][]byte, bool) {
 	for len(p.draining) > 0 {
 		if msg, ok := p.draining[0].Recv(); ok {

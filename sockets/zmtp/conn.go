@@ -47,7 +47,6 @@ type Conn struct {
 	out     []outMsg // messages to send
 	outFull bool     // Send refused one: Notify when there is room again
 	closing bool
-	lingerT *time.Timer
 	err     error // why the connection ended
 
 	wake     chan struct{} // the writer has work
