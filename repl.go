@@ -359,12 +359,12 @@ type masker struct {
 	mu      sync.Mutex
 	w       io.Writer
 	partial []byte
-	ports   func() []int
+	ports   func() map[int]int // port -> how many times the system chose it afresh
 	uuids   map[string]int // keyed by the first 8 hex digits
-	portN   map[string]int
+	portN   map[string]int // keyed by port and use: a port reused by a later socket is new
 }
 
-func newMasker(w io.Writer, ports func() []int) *masker {
+func newMasker(w io.Writer, ports func() map[int]int) *masker {
 	return &masker{w: w, ports: ports, uuids: map[string]int{}, portN: map[string]int{}}
 }
 
@@ -413,21 +413,21 @@ func (m *masker) mask(s string) string {
 		}
 		return fmt.Sprintf("UUID%d", n)
 	})
-	used := map[string]bool{}
-	for _, p := range m.ports() {
-		used[strconv.Itoa(p)] = true
-	}
-	if len(used) == 0 {
+	ports := m.ports()
+	if len(ports) == 0 {
 		return s
 	}
 	return numberPattern.ReplaceAllStringFunc(s, func(num string) string {
-		if !used[num] {
+		port, _ := strconv.Atoi(num)
+		uses, ok := ports[port]
+		if !ok {
 			return num
 		}
-		n, ok := m.portN[num]
+		key := num + "#" + strconv.Itoa(uses)
+		n, ok := m.portN[key]
 		if !ok {
 			n = len(m.portN) + 1
-			m.portN[num] = n
+			m.portN[key] = n
 		}
 		return fmt.Sprintf("PORT%d", n)
 	})

@@ -208,16 +208,21 @@ func TestReadmeBuiltins(t *testing.T) {
 }
 
 // TestMasker: UUIDs and the session's ports are numbered in order of appearance; a socket
-// summary's UUID prefix gets the number of its UUID; other numbers stay.
+// summary's UUID prefix gets the number of its UUID; other numbers stay; a port the system
+// chose again for a later socket gets a new number.
 func TestMasker(t *testing.T) {
 	var out bytes.Buffer
-	m := newMasker(&out, func() []int { return []int{40521, 52144} })
+	ports := map[int]int{40521: 1, 52144: 1}
+	m := newMasker(&out, func() map[int]int { return ports })
 	io.WriteString(m, "Out[1]= SocketObject[«TCP server · 127.0.0.1:40521 · 3f1c09ab»]\n")
 	io.WriteString(m, `Out[2]= SocketObject["3f1c09ab-1111-4222-8333-444455556666"] `)
-	io.WriteString(m, "SocketObject[\"9a0e77c1-1111-4222-8333-444455556666\"]\nOut[3]= {52144, 40521, 405210, 80}")
+	io.WriteString(m, "SocketObject[\"9a0e77c1-1111-4222-8333-444455556666\"]\nOut[3]= {52144, 40521, 405210, 80}\n")
+	ports[40521] = 2 // closed, and chosen again for a new server
+	io.WriteString(m, "Out[4]= {40521, 52144}")
 	m.Flush()
 	want := "Out[1]= SocketObject[«TCP server · 127.0.0.1:PORT1 · UUID1»]\n" +
-		`Out[2]= SocketObject["UUID1"] SocketObject["UUID2"]` + "\nOut[3]= {PORT2, PORT1, 405210, 80}"
+		`Out[2]= SocketObject["UUID1"] SocketObject["UUID2"]` + "\nOut[3]= {PORT2, PORT1, 405210, 80}\n" +
+		"Out[4]= {PORT3, PORT2}"
 	if out.String() != want {
 		t.Errorf("masked:\n%s\nwant:\n%s", out.String(), want)
 	}

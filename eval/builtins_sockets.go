@@ -75,7 +75,7 @@ func (s *Session) CloseSockets() { s.sockets.CloseAll() }
 
 // SocketPorts lists the ports the session's sockets used, for masking transcripts; any
 // goroutine may call it.
-func (s *Session) SocketPorts() []int { return s.sockets.Ports() }
+func (s *Session) SocketPorts() map[int]int { return s.sockets.Ports() }
 
 var SymSocketObject = sys("SocketObject")
 

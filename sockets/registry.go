@@ -110,7 +110,7 @@ type Registry struct {
 	dead    int
 	byID    map[string]*Socket            // open and remembered closed ones
 	retired []string                      // closed ids, oldest first, forgotten beyond maxRetired
-	ports   map[uint16]bool               // the ports the system chose: for masking transcripts
+	ports   map[uint16]chosenPort         // the ports the system chose: for masking transcripts
 	conns   map[[2]netip.AddrPort]*Socket // open clients and accepted sockets by {Local, Remote}
 	servers map[netip.AddrPort]*Socket    // open servers by the address they are bound to
 	budget  *budget
@@ -124,7 +124,7 @@ const maxRetired = 10000
 func NewRegistry() *Registry {
 	return &Registry{
 		byID:    map[string]*Socket{},
-		ports:   map[uint16]bool{},
+		ports:   map[uint16]chosenPort{},
 		conns:   map[[2]netip.AddrPort]*Socket{},
 		servers: map[netip.AddrPort]*Socket{},
 		budget:  newBudget(maxBuffered),
@@ -164,14 +164,22 @@ func (r *Registry) List() []*Socket {
 	return out
 }
 
-// Ports lists the ports the system chose for the registry's sockets (never one the user
-// wrote): the parts of a transcript that change from run to run.
-func (r *Registry) Ports() []int {
+// chosenPort is a port the system chose, with the socket that has it now and how many times
+// it was chosen afresh: a port freed by a closed socket may be chosen again for a new one.
+type chosenPort struct {
+	holder *Socket
+	uses   int
+}
+
+// Ports maps each port the system chose for the registry's sockets (never one the user wrote),
+// the parts of a transcript that change from run to run, to the number of times it was chosen
+// afresh, so that a port reused by a later socket can be told from its first use.
+func (r *Registry) Ports() map[int]int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]int, 0, len(r.ports))
-	for p := range r.ports {
-		out = append(out, int(p))
+	out := make(map[int]int, len(r.ports))
+	for p, c := range r.ports {
+		out[int(p)] = c.uses
 	}
 	return out
 }
@@ -211,8 +219,9 @@ func (r *Registry) add(s *Socket, chosen ...uint16) {
 		}
 	}
 	for _, p := range chosen {
-		if p != 0 {
-			r.ports[p] = true
+		// the accepted end of a session's own client shares its port: not a fresh use
+		if c, seen := r.ports[p]; p != 0 && (!seen || c.holder.Closed()) {
+			r.ports[p] = chosenPort{holder: s, uses: c.uses + 1}
 		}
 	}
 	r.mu.Unlock()

@@ -243,7 +243,7 @@ func TestOpenAnyPort(t *testing.T) {
 	if acc.Role != Accepted || acc.Server != srv || acc.Local.Port() != srv.Local.Port() || acc.Host != "127.0.0.1" {
 		t.Errorf("accepted socket: role %v server %p local %v host %q", acc.Role, acc.Server, acc.Local, acc.Host)
 	}
-	if !slices.Contains(r.Ports(), int(srv.Local.Port())) {
+	if _, ok := r.Ports()[int(srv.Local.Port())]; !ok {
 		t.Errorf("Ports() = %v lacks %d", r.Ports(), srv.Local.Port())
 	}
 	if g, ok := r.Get(srv.ID); !ok || g != srv {
@@ -2045,5 +2045,25 @@ func TestRegressionClosingManySocketsScales(t *testing.T) {
 	t.Logf("closing 5,000 sockets took %v, 50,000 sockets %v", small, big)
 	if big > 40*small+200*time.Millisecond {
 		t.Fatalf("closing 50,000 sockets took %v, 5,000 sockets %v: not linear", big, small)
+	}
+}
+
+// A port the system chose, freed by a closed socket and chosen again for a later one, counts
+// as a fresh use (transcripts number it anew); the accepted end of a session's own client,
+// which shares the client's port while it is open, does not.
+func TestPortsCountFreshUses(t *testing.T) {
+	r := NewRegistry()
+	first := &Socket{Protocol: "TCP", Role: Server}
+	r.add(first, 40000)
+	shared := &Socket{Protocol: "TCP", Role: Accepted}
+	r.add(shared, 40000)
+	if got := r.Ports()[40000]; got != 1 {
+		t.Fatalf("port shared by open sockets: %d uses, want 1", got)
+	}
+	first.markClosed()
+	shared.markClosed()
+	r.add(&Socket{Protocol: "TCP", Role: Server}, 40000)
+	if got := r.Ports()[40000]; got != 2 {
+		t.Errorf("port chosen again after its socket closed: %d uses, want 2", got)
 	}
 }
