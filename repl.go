@@ -360,8 +360,8 @@ type masker struct {
 	w       io.Writer
 	partial []byte
 	ports   func() map[int]int // port -> how many times the system chose it afresh
-	uuids   map[string]int // keyed by the first 8 hex digits
-	portN   map[string]int // keyed by port and use: a port reused by a later socket is new
+	uuids   map[string]int     // keyed by the first 8 hex digits
+	portN   map[string]int     // keyed by port and use: a port reused by a later socket is new
 }
 
 func newMasker(w io.Writer, ports func() map[int]int) *masker {
