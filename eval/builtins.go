@@ -18,6 +18,9 @@ type Builtin struct {
 	Min, Max int
 	// Options names the options the function takes, with their defaults.
 	Options []Option
+	// RuleArgs: trailing rules are options Fn reads itself (names not fixed in advance, as
+	// ZeroMQ's socket options); like Options, they do not count as arguments.
+	RuleArgs bool
 	// Transient promises that Fn keeps nothing of its call (neither c nor c.Args) beyond
 	// returning, and returns nil or a fresh value: the evaluator may then pass a scratch call.
 	// Arithmetic and comparisons are Transient; anything that may return its arguments in a
@@ -46,7 +49,7 @@ type Option struct {
 // families lists the builtin tables; each family file contributes one.
 var families = [][]*Builtin{
 	coreBuiltins, mathBuiltins, listBuiltins, stringBuiltins, bytesBuiltins, socketBuiltins,
-	socketIOBuiltins,
+	socketIOBuiltins, zmqBuiltins,
 }
 
 // constants are system symbols without a function: they evaluate to themselves.
@@ -108,7 +111,7 @@ func BuiltinNames() []string {
 // callBuiltin checks the argument count, then runs the builtin.
 func (s *Session) callBuiltin(b *Builtin, c *Normal) Expr {
 	n := len(c.Args)
-	if len(b.Options) > 0 {
+	if len(b.Options) > 0 || b.RuleArgs {
 		for n > 0 && isOptionRule(c.Args[n-1]) {
 			n--
 		}

@@ -70,7 +70,7 @@ func init() {
 		"nocoerce":          "`1` cannot be coerced to the specified format.",
 		"format":            "`1` is not a valid binary type.",
 		"bytord":            "The value `1` of ByteOrdering should be 1 or -1.",
-		"multipartOpt":      "The option value for \"Multipart\", `1`, should be True or False",
+		"multipartOpt":      "The option value for \"Multipart\", `1`, should be True, False or List",
 		"tcpServerSockPoll": "The socket `1` is a TCP server socket and cannot be polled - use the property \"ConnectedClients\" to get client sockets that may be polled.",
 	} {
 		generalMessages[tag] = text
@@ -90,7 +90,7 @@ func (s *Session) streamArg(fn string, e Expr) (sock *sockets.Socket, failed boo
 	if !ok {
 		return nil, true
 	}
-	if sock.Role == sockets.Server {
+	if tcpServer(sock) {
 		tagSym := "SocketObject"
 		if fn == "SocketReadMessage" {
 			tagSym = fn
@@ -101,7 +101,30 @@ func (s *Session) streamArg(fn string, e Expr) (sock *sockets.Socket, failed boo
 	return sock, false
 }
 
+// tcpServer reports whether sock is a TCP server, which has no stream of its own (a bound
+// ZeroMQ socket reads and writes).
+func tcpServer(sock *sockets.Socket) bool {
+	return sock.Role == sockets.Server && sock.ZMQ() == nil
+}
+
 // ---------------------------------------------------------------- writing
+
+// sendEach sends each piece: on a ZeroMQ socket one message each (as Wolfram's socket streams
+// flush each write as a message), on TCP all together.
+func (s *Session) sendEach(fn string, sock *sockets.Socket, pieces ...[]byte) Expr {
+	if sock.ZMQ() == nil {
+		if len(pieces) == 1 {
+			return s.send(fn, sock, pieces[0])
+		}
+		return s.send(fn, sock, joinedFrames(pieces))
+	}
+	for _, p := range pieces {
+		if !s.writeZMQ(fn, sock, [][]byte{p}, false, false) {
+			return SymFailed
+		}
+	}
+	return SymNull
+}
 
 // send writes data on the socket of c.Args[0]: Null, or $Failed after a message.
 func (s *Session) send(fn string, sock *sockets.Socket, data []byte) Expr {
@@ -133,8 +156,17 @@ func fnWriteString(s *Session, c *Normal) Expr {
 	}
 	if len(c.Args) == 2 {
 		if str, ok := c.Args[1].(String); ok {
-			return s.send("WriteString", sock, []byte(str))
+			return s.sendEach("WriteString", sock, []byte(str))
 		}
+	}
+	if sock.ZMQ() != nil {
+		pieces := make([][]byte, len(c.Args)-1)
+		for i, a := range c.Args[1:] {
+			var b strings.Builder
+			writeText(&b, a)
+			pieces[i] = []byte(b.String())
+		}
+		return s.sendEach("WriteString", sock, pieces...)
 	}
 	var b strings.Builder
 	for _, a := range c.Args[1:] {
@@ -153,7 +185,7 @@ func fnWriteLine(s *Session, c *Normal) Expr {
 		s.Message("WriteLine", "string", Int(2), c)
 		return nil
 	}
-	return s.send("WriteLine", sock, []byte(string(str)+"\n"))
+	return s.sendEach("WriteLine", sock, []byte(string(str)+"\n"))
 }
 
 func fnWrite(s *Session, c *Normal) Expr {
@@ -161,12 +193,13 @@ func fnWrite(s *Session, c *Normal) Expr {
 	if sock == nil {
 		return failedOr(failed)
 	}
-	var b strings.Builder
+	// the expressions, then the newline: on ZeroMQ a message each, as Wolfram documents
+	pieces := make([][]byte, 0, len(c.Args))
 	for _, a := range c.Args[1:] {
-		b.WriteString(InputForm(a))
+		pieces = append(pieces, []byte(InputForm(a)))
 	}
-	b.WriteByte('\n')
-	return s.send("Write", sock, []byte(b.String()))
+	pieces = append(pieces, []byte("\n"))
+	return s.sendEach("Write", sock, pieces...)
 }
 
 // failedOr is $Failed after a message about a socket, or nil (unevaluated) when the argument
@@ -202,7 +235,7 @@ func fnBinaryWrite(s *Session, c *Normal) Expr {
 	if !ok {
 		return SymFailed
 	}
-	return s.send(fn, sock, data)
+	return s.sendEach(fn, sock, data)
 }
 
 // rawBytes reads BinaryWrite's untyped data: a byte, a list of bytes, a string of
@@ -319,7 +352,7 @@ func fnSocketReadMessage(s *Session, c *Normal) Expr {
 	if !ok {
 		return nil
 	}
-	if m := opts["Multipart"]; m != SymTrue && m != SymFalse {
+	if m := opts["Multipart"]; m != SymTrue && m != SymFalse && m != SymList {
 		s.Message(fn, "multipartOpt", m)
 		return SymFailed
 	}
@@ -327,6 +360,18 @@ func fnSocketReadMessage(s *Session, c *Normal) Expr {
 	if sock == nil {
 		return failedOr(failed)
 	}
+	if sock.ZMQ() != nil {
+		return s.readMessageZMQ(sock, opts["Multipart"], opts["Blocking"] != SymFalse)
+	}
+	v := s.readTCPMessage(fn, sock, opts)
+	if ba, ok := v.(*ByteArray); ok && opts["Multipart"] == SymList {
+		return List(ba) // a TCP read is one piece
+	}
+	return v
+}
+
+// readTCPMessage is SocketReadMessage on a TCP socket: what has arrived.
+func (s *Session) readTCPMessage(fn string, sock *sockets.Socket, opts map[string]Expr) Expr {
 	var data []byte
 	var err error
 	if opts["Blocking"] == SymFalse {
@@ -367,7 +412,7 @@ func fnSocketReadyQ(s *Session, c *Normal) Expr {
 	if !ok {
 		return SymFailed
 	}
-	if sock.Role == sockets.Server {
+	if tcpServer(sock) {
 		s.Message(fn, "tcpServerSockPoll", c.Args[0])
 		return SymFailed
 	}

@@ -5,8 +5,10 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/socketrepl/socketrepl/sockets"
+	"github.com/socketrepl/socketrepl/sockets/zmq"
 )
 
 // The socket family: opening, connecting, listing, closing and describing sockets. The reads
@@ -14,15 +16,19 @@ import (
 // the sockets package and its errors into messages.
 
 var socketBuiltins = []*Builtin{
-	{Name: "SocketOpen", Min: 1, Max: 2, Fn: fnSocketOpen,
+	{Name: "SocketOpen", Min: 1, Max: 2, RuleArgs: true, Fn: fnSocketOpen,
 		Usage: "SocketOpen[port] opens a TCP server on 127.0.0.1:port that accepts clients in the background.\n" +
 			"SocketOpen[{host, port}] and SocketOpen[\"host:port\"] open it on a local address; port may be Automatic or a service name.\n" +
-			"SocketOpen[address, \"TCP\"] is the same."},
-	{Name: "SocketConnect", Min: 1, Max: 2, Fn: fnSocketConnect,
+			"SocketOpen[address, \"TCP\"] is the same.\n" +
+			"SocketOpen[address, {\"ZMQ\", type}] binds a ZeroMQ socket: Pair, Publish, Subscribe, Request, Reply, Dealer, Router, Pull, Push, XPublish, XSubscribe, Stream (\"ZMQ\" alone: Pair; also \"ZMQ_PUSH\" …).\n" +
+			"SocketOpen[address, {\"ZMQ\", type}, \"ZMQ_option\" -> value, …] sets options before it binds."},
+	{Name: "SocketConnect", Min: 1, Max: 2, RuleArgs: true, Fn: fnSocketConnect,
 		Usage: "SocketConnect[port], SocketConnect[{host, port}], SocketConnect[\"host:port\"] connect a TCP client.\n" +
 			"SocketConnect[\"http://host/…\"] or SocketConnect[URL[…]] connect to a URL's host and port.\n" +
-			"SocketConnect[server] connects to a server socket of this session."},
-	{Name: "SocketObject", Min: 1, Max: 1, Fn: fnSocketObject, Sub: socketProperty,
+			"SocketConnect[server] connects to a server socket of this session (a ZeroMQ one with the complementary type: Push to Pull, …).\n" +
+			"SocketConnect[address, {\"ZMQ\", type}] connects a ZeroMQ socket, in the background, again whenever the peer goes;\n" +
+			"SocketConnect[address, {\"ZMQ\", type}, \"ZMQ_option\" -> value, …] sets options before it connects."},
+	{Name: "SocketObject", Min: 1, Max: 1, Fn: fnSocketObject, Sub: socketProperty, SetSub: setSocketProperty,
 		Usage: "SocketObject[\"uuid\"] is a socket; sock[\"Property\"] gives its properties, sock[\"Properties\"] their names."},
 	{Name: "Sockets", Min: 0, Max: 1, Fn: fnSockets,
 		Usage: "Sockets[] lists the open sockets this session made.\n" +
@@ -70,8 +76,20 @@ var socketMessages = map[string]string{
 // registry is the session's socket registry.
 func (s *Session) registry() *sockets.Registry { return s.sockets }
 
-// CloseSockets closes every socket of the session: at exit.
-func (s *Session) CloseSockets() { s.sockets.CloseAll() }
+// CloseSockets closes every socket of the session: at exit. ZeroMQ sockets linger up to their
+// ZMQ_LINGER to send what they have queued, and say what they could not.
+func (s *Session) CloseSockets() {
+	for _, sock := range s.sockets.CloseAll() {
+		s.reportDropped(sock)
+	}
+}
+
+// reportDropped says how many queued messages a closed ZeroMQ socket could not send.
+func (s *Session) reportDropped(sock *sockets.Socket) {
+	if n := sock.Dropped(); n > 0 {
+		s.Message("Close", "dropped", Int(n), socketExpr(sock), Int(sock.ZMQ().Options().Linger/time.Millisecond))
+	}
+}
 
 // SocketPorts lists the ports the session's sockets used, for masking transcripts; any
 // goroutine may call it.
@@ -110,6 +128,13 @@ func formatSocket(n *Normal, form Form) (string, bool) {
 }
 
 func socketSummary(sock *sockets.Socket) string {
+	if z := sock.ZMQ(); z != nil {
+		how := "connected"
+		if sock.Role == sockets.Server {
+			how = "bound"
+		}
+		return "ZMQ " + zmqTypeOf(z.Type).wolfram + " · " + how + " " + sock.LastEndpoint() + " · " + sock.ID[:8]
+	}
 	var b strings.Builder
 	b.WriteString(sock.Protocol)
 	b.WriteString(" ")
@@ -247,18 +272,6 @@ func portNumber(e Expr) (int, bool) {
 	return int(n), true
 }
 
-// protocolArg reads SocketOpen's second argument; only TCP exists so far.
-func (s *Session) protocolArg(fn string, c *Normal) bool {
-	if len(c.Args) < 2 {
-		return true
-	}
-	if p, ok := c.Args[1].(String); ok && strings.EqualFold(string(p), "TCP") {
-		return true
-	}
-	s.Message(fn, "noproto", c.Args[1])
-	return false
-}
-
 // socketError issues the message that fits a runtime error and reports whether it was one
 // the language stops for (Ctrl-C aborts instead).
 func (s *Session) socketError(fn string, err error) {
@@ -299,27 +312,97 @@ func (s *Session) abortIfInterrupted() {
 // ---------------------------------------------------------------- SocketOpen, SocketConnect
 
 func fnSocketOpen(s *Session, c *Normal) Expr {
-	ep, ok := s.endpointArg("SocketOpen", c.Args[0])
-	if !ok || !s.protocolArg("SocketOpen", c) {
+	const fn = "SocketOpen"
+	pos, rules := optionRules(c.Args)
+	ep, ok := s.endpointArg(fn, pos[0])
+	if !ok {
 		return SymFailed
+	}
+	proto, ok := s.protocolSpec(fn, argOrNil(pos, 1))
+	if !ok || !s.rulesFit(fn, proto, rules) {
+		return SymFailed
+	}
+	if proto.zmq {
+		return s.makeZMQ(fn, proto, rules, func(o zmq.Options) (*sockets.Socket, error) {
+			return s.registry().OpenZMQ(s.ctx, ep, proto.typ.zmq, o)
+		})
 	}
 	sock, err := s.registry().OpenTCP(s.ctx, ep)
 	if err != nil {
-		s.socketError("SocketOpen", err)
+		s.socketError(fn, err)
 		return SymFailed
 	}
 	return socketExpr(sock)
 }
 
+// argOrNil is args[i], or nil past the end.
+func argOrNil(args []Expr, i int) Expr {
+	if i < len(args) {
+		return args[i]
+	}
+	return nil
+}
+
+// rulesFit checks that options were given only to a ZeroMQ socket.
+func (s *Session) rulesFit(fn string, proto protocol, rules []Expr) bool {
+	if len(rules) > 0 && !proto.zmq {
+		s.Message(fn, "nonopt", rules[0], Int(1), NewNormal(s.Intern(fn)))
+		return false
+	}
+	return true
+}
+
+// makeZMQ makes a ZeroMQ socket with the options the rules set applied before it binds or
+// connects: the rules are tried on a socket of the type first, so that a bad one costs nothing.
+func (s *Session) makeZMQ(fn string, proto protocol, rules []Expr, open func(zmq.Options) (*sockets.Socket, error)) Expr {
+	opts := zmqCreateOptions()
+	if len(rules) > 0 {
+		trial, err := sockets.Unbound(proto.typ.zmq, opts)
+		if err != nil {
+			s.socketError(fn, err)
+			return SymFailed
+		}
+		ok := s.applyRules(trial, rules)
+		opts = trial.ZMQ().Options()
+		subs := trial.ZMQ().Subscriptions()
+		trial.ZMQ().Close(0)
+		if !ok {
+			return SymFailed
+		}
+		sock, err := open(opts)
+		if err != nil {
+			s.socketError(fn, err)
+			return SymFailed
+		}
+		for _, p := range subs {
+			sock.ZMQ().Subscribe(p)
+		}
+		s.zmqNews(fn, sock)
+		return socketExpr(sock)
+	}
+	sock, err := open(opts)
+	if err != nil {
+		s.socketError(fn, err)
+		return SymFailed
+	}
+	s.zmqNews(fn, sock)
+	return socketExpr(sock)
+}
+
 func fnSocketConnect(s *Session, c *Normal) Expr {
 	const fn = "SocketConnect"
+	pos, rules := optionRules(c.Args)
+	proto, ok := s.protocolSpec(fn, argOrNil(pos, 1))
+	if !ok {
+		return SymFailed
+	}
 	var ep sockets.Endpoint
-	if target, ok, handled := s.socketArg(c.Args[0]); handled {
+	if target, ok, handled := s.socketArg(pos[0]); handled {
 		if !ok {
 			return SymFailed
 		}
 		if target.Role != sockets.Server {
-			s.Message(fn, "notServerSock", c.Args[0])
+			s.Message(fn, "notServerSock", pos[0])
 			return SymFailed
 		}
 		ep = sockets.Endpoint{Host: target.Local.Addr().String(), Port: int(target.Local.Port())}
@@ -329,11 +412,22 @@ func fnSocketConnect(s *Session, c *Normal) Expr {
 				ep.Host = "::1"
 			}
 		}
-	} else if ep, ok = s.endpointArg(fn, c.Args[0]); !ok {
+		if z := target.ZMQ(); z != nil && len(pos) == 1 {
+			// the complementary type; a Stream socket's peers speak plain TCP
+			if t := zmqTypeOf(z.Type); t.complement != "" {
+				proto = protocol{zmq: true, typ: zmqTypeOf(t.complement)}
+			}
+		}
+	} else if ep, ok = s.endpointArg(fn, pos[0]); !ok {
 		return SymFailed
 	}
-	if !s.protocolArg(fn, c) {
+	if !s.rulesFit(fn, proto, rules) {
 		return SymFailed
+	}
+	if proto.zmq {
+		return s.makeZMQ(fn, proto, rules, func(o zmq.Options) (*sockets.Socket, error) {
+			return s.registry().ConnectZMQ(s.ctx, ep, proto.typ.zmq, o)
+		})
 	}
 	sock, err := s.registry().DialTCP(s.ctx, ep)
 	if err != nil {
@@ -367,6 +461,10 @@ func fnSockets(s *Session, c *Normal) Expr {
 		case name == "TCP", name == "ZMQ":
 			keep = func(sock *sockets.Socket) bool { return sock.Role != sockets.Accepted && sock.Protocol == string(name) }
 		default:
+			if t, ok := zmqTypeSpec(spec); ok {
+				keep = func(sock *sockets.Socket) bool { return sock.ZMQ() != nil && sock.ZMQ().Type == t.zmq }
+				break
+			}
 			specs := stringsExpr(socketSpecs)
 			specs.Args = append(specs.Args, SymAll)
 			s.Message("Sockets", "spec", spec, specs)
@@ -403,6 +501,7 @@ func fnClose(s *Session, c *Normal) Expr {
 		s.Message("Close", "closedsocket", c.Args[0])
 		return SymFailed
 	}
+	s.reportDropped(sock)
 	return String(sockets.JoinHostPort(destinationHost(sock), strconv.Itoa(int(sock.Remote.Port()))))
 }
 
@@ -410,6 +509,9 @@ func fnClose(s *Session, c *Normal) Expr {
 
 var socketPropertyNames = []string{"ConnectedClients", "DestinationHostname", "DestinationIPAddress",
 	"DestinationPort", "DirectionType", "Protocol", "SourceHostname", "SourceIPAddress", "SourcePort", "UUID"}
+
+// zmqPropertyNames are a ZeroMQ socket's properties beyond the TCP ones (its options too).
+var zmqPropertyNames = []string{"Peers", "Type"}
 
 // stringsExpr is a list of strings.
 func stringsExpr(names []string) *Normal {
@@ -441,11 +543,15 @@ func socketProperty(s *Session, obj *Normal, args []Expr) Expr {
 		return SymFailed
 	}
 	name, _ := args[0].(String)
+	z := sock.ZMQ()
 	switch name {
 	case "ConnectedClients":
 		if sock.Role != sockets.Server {
 			s.Message("SocketObject", "clientSock", obj)
 			return SymFailed
+		}
+		if z != nil {
+			return List(obj) // a ZeroMQ socket reads and writes for all its peers (DESIGN.md)
 		}
 		var out []Expr
 		for _, c := range sock.Clients() {
@@ -454,10 +560,8 @@ func socketProperty(s *Session, obj *Normal, args []Expr) Expr {
 		return List(out...)
 	case "DestinationHostname":
 		return String(destinationHost(sock))
-	case "DestinationIPAddress":
-		return ipAddress(sock.Remote.Addr())
-	case "DestinationPort":
-		return Int(sock.Remote.Port())
+	case "DestinationIPAddress", "DestinationPort", "SourceIPAddress", "SourcePort":
+		return addressProperty(sock, string(name))
 	case "SourceHostname":
 		switch sock.Role {
 		case sockets.Server:
@@ -465,11 +569,10 @@ func socketProperty(s *Session, obj *Normal, args []Expr) Expr {
 		case sockets.Accepted:
 			return String(sock.Server.Host)
 		}
-		return String(sock.Local.Addr().String())
-	case "SourceIPAddress":
-		return ipAddress(sock.Local.Addr())
-	case "SourcePort":
-		return Int(sock.Local.Port())
+		if local, ok := sourceAddress(sock); ok {
+			return String(local.Addr().String())
+		}
+		return notConnected
 	case "DirectionType":
 		if sock.Role == sockets.Server {
 			return String("Server")
@@ -480,10 +583,63 @@ func socketProperty(s *Session, obj *Normal, args []Expr) Expr {
 	case "UUID":
 		return String(sock.ID)
 	case "Properties":
-		return stringsExpr(socketPropertyNames)
+		names := socketPropertyNames
+		if z != nil {
+			names = append(append([]string(nil), names...), zmqPropertyNames...)
+		}
+		return stringsExpr(names)
+	}
+	if z != nil {
+		switch name {
+		case "Type":
+			return String("ZMQ_" + z.Type)
+		case "Peers":
+			var out []Expr
+			for _, p := range z.Peers() {
+				out = append(out, String(p))
+			}
+			return List(out...)
+		}
+		if v, ok := getZMQOption(sock, string(name)); ok {
+			return v
+		}
 	}
 	s.Message("SocketObject", "noprop", args[0], obj, stringsExpr(socketPropertyNames))
 	return SymFailed
+}
+
+var notConnected = NewNormal(SymMissing, String("NotConnected"))
+
+// sourceAddress is this end's address: fixed for TCP; for a connecting ZeroMQ socket, its
+// connection's while it has one.
+func sourceAddress(sock *sockets.Socket) (netip.AddrPort, bool) {
+	if z := sock.ZMQ(); z != nil && sock.Role == sockets.Client {
+		for _, p := range z.Connected() {
+			if a, err := netip.ParseAddrPort(p.Local); err == nil {
+				return netip.AddrPortFrom(a.Addr().Unmap(), a.Port()), true
+			}
+		}
+		return netip.AddrPort{}, false
+	}
+	return sock.Local, true
+}
+
+// addressProperty is one of the four address properties.
+func addressProperty(sock *sockets.Socket, name string) Expr {
+	switch name {
+	case "DestinationIPAddress":
+		return ipAddress(sock.Remote.Addr())
+	case "DestinationPort":
+		return Int(sock.Remote.Port())
+	}
+	local, ok := sourceAddress(sock)
+	if !ok {
+		return notConnected
+	}
+	if name == "SourcePort" {
+		return Int(local.Port())
+	}
+	return ipAddress(local.Addr())
 }
 
 // ---------------------------------------------------------------- HostLookup

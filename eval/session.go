@@ -51,6 +51,10 @@ type Session struct {
 	Debug bool
 	// sockets holds the session's sockets.
 	sockets *sockets.Registry
+	// hints are the one-time socket hints given, by socket id and tag.
+	hints map[string]bool
+	// zmqLink is set by Needs["ZeroMQLink`"]: its names resolve without their context.
+	zmqLink bool
 }
 
 // NewSession makes a session that prints Print output and messages to out.
@@ -85,6 +89,9 @@ func (s *Session) Intern(name string) *Symbol {
 		return sym
 	}
 	if sym, ok := s.symbols[name]; ok {
+		return sym
+	}
+	if sym, ok := systemSymbols["ZeroMQLink`"+name]; ok && s.zmqLink {
 		return sym
 	}
 	sym := newSymbol(name)

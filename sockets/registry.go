@@ -34,7 +34,7 @@ func (r Role) String() string {
 // Socket is one socket of a session. Its exported fields are fixed when it is made.
 type Socket struct {
 	ID       string // a random UUID, as Wolfram's CreateUUID makes them
-	Protocol string // "TCP"
+	Protocol string // "TCP" or "ZMQ"
 	Role     Role
 	// Local is this end, Remote the other; for a server both are the bound address.
 	Local, Remote netip.AddrPort
@@ -44,8 +44,9 @@ type Socket struct {
 	Server *Socket
 
 	reg    *Registry
-	stream *stream   // Client and Accepted
-	lis    *listener // Server
+	stream *stream   // TCP Client and Accepted
+	lis    *listener // TCP Server
+	zmq    *zmqEnd   // ZMQ, bound (Server) or connecting (Client)
 
 	// guarded by reg.mu
 	openAt int     // index in reg.open
@@ -88,6 +89,8 @@ func (s *Socket) Close() error {
 		s.lis.close()
 	case s.stream != nil:
 		s.stream.close()
+	case s.zmq != nil:
+		s.zmq.close()
 	}
 	if s.Server != nil {
 		s.Server.lis.remove(s)
@@ -106,14 +109,15 @@ type Registry struct {
 	mu sync.Mutex
 	// open is in creation order; a closed socket leaves a nil there (dead counts them) until
 	// more than half are nil and the rest move down, so that closing one does not shift them all
-	open    []*Socket
-	dead    int
-	byID    map[string]*Socket            // open and remembered closed ones
-	retired []string                      // closed ids, oldest first, forgotten beyond maxRetired
-	ports   map[uint16]chosenPort         // the ports the system chose: for masking transcripts
-	conns   map[[2]netip.AddrPort]*Socket // open clients and accepted sockets by {Local, Remote}
-	servers map[netip.AddrPort]*Socket    // open servers by the address they are bound to
-	budget  *budget
+	open     []*Socket
+	dead     int
+	byID     map[string]*Socket            // open and remembered closed ones
+	retired  []string                      // closed ids, oldest first, forgotten beyond maxRetired
+	ports    map[uint16]chosenPort         // the ports the system chose: for masking transcripts
+	conns    map[[2]netip.AddrPort]*Socket // open clients and accepted sockets by {Local, Remote}
+	servers  map[netip.AddrPort]*Socket    // open TCP servers by the address they are bound to
+	zservers map[netip.AddrPort]*Socket    // open bound ZeroMQ sockets likewise
+	budget   *budget
 }
 
 // maxRetired bounds how many closed sockets are remembered (so that a second Close says
@@ -123,11 +127,12 @@ const maxRetired = 10000
 // NewRegistry makes an empty registry.
 func NewRegistry() *Registry {
 	return &Registry{
-		byID:    map[string]*Socket{},
-		ports:   map[uint16]chosenPort{},
-		conns:   map[[2]netip.AddrPort]*Socket{},
-		servers: map[netip.AddrPort]*Socket{},
-		budget:  newBudget(maxBuffered),
+		byID:     map[string]*Socket{},
+		ports:    map[uint16]chosenPort{},
+		conns:    map[[2]netip.AddrPort]*Socket{},
+		servers:  map[netip.AddrPort]*Socket{},
+		zservers: map[netip.AddrPort]*Socket{},
+		budget:   newBudget(maxBuffered),
 	}
 }
 
@@ -184,16 +189,32 @@ func (r *Registry) Ports() map[int]int {
 	return out
 }
 
-// CloseAll closes every open socket: at exit.
-func (r *Registry) CloseAll() {
+// CloseAll closes every open socket: at exit. ZeroMQ sockets linger (send what they have
+// queued, up to their linger time) all at once, not one after another. It returns the
+// ZeroMQ sockets that could not send everything (their Dropped says how much).
+func (r *Registry) CloseAll() (dropped []*Socket) {
+	var wg sync.WaitGroup
+	var zmqs []*Socket
 	for _, s := range r.List() {
-		if s.Role != Accepted {
+		switch {
+		case s.zmq != nil:
+			zmqs = append(zmqs, s)
+			wg.Add(1)
+			go func() { defer wg.Done(); s.Close() }()
+		case s.Role != Accepted:
 			s.Close()
 		}
 	}
 	for _, s := range r.List() {
 		s.Close()
 	}
+	wg.Wait()
+	for _, s := range zmqs {
+		if s.Dropped() > 0 {
+			dropped = append(dropped, s)
+		}
+	}
+	return dropped
 }
 
 // add registers a new socket; chosen are the ports the system chose for it (a server's on
@@ -208,6 +229,8 @@ func (r *Registry) add(s *Socket, chosen ...uint16) {
 	switch {
 	case s.lis != nil:
 		r.servers[s.Local] = s
+	case s.zmq != nil && s.Role == Server:
+		r.zservers[s.Local] = s
 	case s.stream != nil:
 		r.conns[[2]netip.AddrPort{s.Local, s.Remote}] = s
 		// the other end is ours when its addresses are these, swapped (a socket that
@@ -241,6 +264,9 @@ func (r *Registry) retire(s *Socket) {
 	}
 	if s.lis != nil && r.servers[s.Local] == s {
 		delete(r.servers, s.Local)
+	}
+	if s.zmq != nil && r.zservers[s.Local] == s {
+		delete(r.zservers, s.Local)
 	}
 	if k := [2]netip.AddrPort{s.Local, s.Remote}; s.stream != nil && r.conns[k] == s {
 		delete(r.conns, k)

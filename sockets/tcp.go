@@ -29,9 +29,23 @@ const maxEnded = 1024
 // OpenTCP opens a TCP server on a local address (SocketOpen). It accepts connections in the
 // background; they appear in Clients.
 func (r *Registry) OpenTCP(ctx context.Context, e Endpoint) (*Socket, error) {
-	ip, err := resolveLocal(ctx, e)
+	ln, bound, err := listenLocal(ctx, e)
 	if err != nil {
 		return nil, err
+	}
+	s := &Socket{Protocol: "TCP", Role: Server, Local: bound, Remote: bound, Host: e.Host}
+	s.lis = &listener{ln: ln, server: s, done: make(chan struct{}), acceptedCh: make(chan struct{}),
+		clients: map[*Socket]*list.Element{}}
+	r.add(s, chosenPortOf(e, bound))
+	go s.lis.acceptLoop()
+	return s, nil
+}
+
+// listenLocal listens on a local address, the port the system's choice when e asks for any.
+func listenLocal(ctx context.Context, e Endpoint) (net.Listener, netip.AddrPort, error) {
+	ip, err := resolveLocal(ctx, e)
+	if err != nil {
+		return nil, netip.AddrPort{}, err
 	}
 	port := e.Port
 	if e.AnyPort {
@@ -45,20 +59,18 @@ func (r *Registry) OpenTCP(ctx context.Context, e Endpoint) (*Socket, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, network, bind.String())
 	if err != nil {
-		return nil, netError(ctx, e.String(), err)
+		return nil, netip.AddrPort{}, netError(ctx, e.String(), err)
 	}
 	bound := ln.Addr().(*net.TCPAddr).AddrPort()
-	bound = netip.AddrPortFrom(bound.Addr().Unmap(), bound.Port())
-	s := &Socket{Protocol: "TCP", Role: Server, Local: bound, Remote: bound, Host: e.Host}
-	s.lis = &listener{ln: ln, server: s, done: make(chan struct{}), acceptedCh: make(chan struct{}),
-		clients: map[*Socket]*list.Element{}}
+	return ln, netip.AddrPortFrom(bound.Addr().Unmap(), bound.Port()), nil
+}
+
+// chosenPortOf is the port the system chose for a socket bound to e (0: the user chose it).
+func chosenPortOf(e Endpoint, bound netip.AddrPort) uint16 {
 	if e.AnyPort {
-		r.add(s, bound.Port())
-	} else {
-		r.add(s)
+		return bound.Port()
 	}
-	go s.lis.acceptLoop()
-	return s, nil
+	return 0
 }
 
 // DialTCP connects a TCP client (SocketConnect), waiting at most ConnectTimeout.
@@ -332,6 +344,9 @@ func (s *Socket) streamOrErr() (*stream, error) {
 
 // Write sends p on a client or accepted socket, giving up when ctx is done.
 func (s *Socket) Write(ctx context.Context, p []byte) error {
+	if s.zmq != nil {
+		return s.WriteMessage(ctx, [][]byte{p}, false)
+	}
 	st, err := s.streamOrErr()
 	if err != nil {
 		return err
@@ -352,6 +367,9 @@ func (s *Socket) CloseWrite() error {
 // buffered). It returns io.EOF once the peer has closed and everything was read, and ctx's
 // error when ctx is done first; nothing is lost then.
 func (s *Socket) Read(ctx context.Context, max int) ([]byte, error) {
+	if s.zmq != nil {
+		return s.zmqRead(ctx, max, true)
+	}
 	st, err := s.streamOrErr()
 	if err != nil {
 		return nil, err
@@ -370,6 +388,9 @@ func (s *Socket) Read(ctx context.Context, max int) ([]byte, error) {
 // TryRead takes up to max buffered bytes without waiting: nil when none have arrived, io.EOF
 // once the peer has closed and everything was read.
 func (s *Socket) TryRead(max int) ([]byte, error) {
+	if s.zmq != nil {
+		return s.zmqRead(context.Background(), max, false)
+	}
 	st, err := s.streamOrErr()
 	if err != nil {
 		return nil, err
@@ -380,14 +401,23 @@ func (s *Socket) TryRead(max int) ([]byte, error) {
 // Unread puts data back in front of what has arrived: a read that was interrupted, or that
 // stopped at its terminator, returns what it did not use.
 func (s *Socket) Unread(data []byte) {
-	if s.stream != nil {
+	switch {
+	case len(data) == 0:
+	case s.stream != nil:
 		s.stream.unread(data)
+	case s.zmq != nil:
+		s.zmq.mu.Lock()
+		s.zmq.bytes = append(append([]byte(nil), data...), s.zmq.bytes...)
+		s.zmq.mu.Unlock()
 	}
 }
 
 // Wait waits until data (or the peer's end) is there, up to timeout (< 0: no limit); it
 // reports whether it is.
 func (s *Socket) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
+	if s.zmq != nil {
+		return s.zmqWait(ctx, timeout)
+	}
 	st, err := s.streamOrErr()
 	if err != nil {
 		return false, err
@@ -404,6 +434,9 @@ func (s *Socket) Wait(ctx context.Context, timeout time.Duration) (bool, error) 
 // Ready reports whether data has arrived and is waiting to be read (a peer that closed with
 // nothing left unread is not ready: reading would give only the end).
 func (s *Socket) Ready() bool {
+	if s.zmq != nil {
+		return !s.Closed() && (s.zmq.hasLocal() || s.zmq.z.Readable())
+	}
 	if s.stream == nil || s.Closed() {
 		return false
 	}

@@ -37,7 +37,7 @@ func testCtx(t *testing.T, d time.Duration) context.Context {
 func newRegistry(t *testing.T) *Registry {
 	t.Helper()
 	r := NewRegistry()
-	t.Cleanup(r.CloseAll)
+	t.Cleanup(func() { r.CloseAll() })
 	return r
 }
 

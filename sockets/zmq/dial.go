@@ -3,6 +3,8 @@ package zmq
 import (
 	"net"
 	"time"
+
+	"github.com/socketrepl/socketrepl/sockets/zmtp"
 )
 
 // dialer connects to one address in the background and reconnects with back-off when the
@@ -30,36 +32,45 @@ func (s *Socket) Connect(addr string) error {
 
 func (s *Socket) dial(d *dialer) {
 	defer s.bg.Done()
-	wait := s.opts.ReconnectIvl
+	wait := s.Options().ReconnectIvl
+	failed := "" // the last failure recorded: a peer that stays away is recorded once
 	for {
 		raw, err := net.DialTimeout("tcp", d.addr, 10*time.Second)
+		what := "connect failed"
 		if err == nil {
-			peer, herr := s.handshake(raw)
-			if herr == nil {
+			var peer zmtp.Peer
+			if peer, err = s.handshake(raw); err == nil {
+				failed = ""
 				if c := s.attach(raw, peer, d); c != nil {
-					wait = s.opts.ReconnectIvl
+					wait = s.Options().ReconnectIvl
 					s.serve(c)
 				} else {
 					raw.Close() // closed, or turned away (a PAIR with a peer): the select below says which
 				}
 			} else {
 				raw.Close()
-				err = herr
-				s.mu.Lock()
-				s.event("handshake failed", d.addr, describe(herr))
-				s.mu.Unlock()
+				what = "handshake failed"
 			}
+		}
+		repeated := err != nil && what+describe(err) == failed
+		if err != nil && !repeated {
+			failed = what + describe(err)
+			s.mu.Lock()
+			s.event(what, d.addr, describe(err))
+			s.mu.Unlock()
 		}
 		select {
 		case <-s.stop:
 			return
 		case <-time.After(wait):
 		}
-		if err != nil && s.opts.ReconnectIvlMax > wait {
-			wait = min(2*wait, s.opts.ReconnectIvlMax)
+		if most := s.Options().ReconnectIvlMax; err != nil && most > wait {
+			wait = min(2*wait, most)
 		}
-		s.mu.Lock()
-		s.event("retrying", d.addr, describe(err))
-		s.mu.Unlock()
+		if !repeated {
+			s.mu.Lock()
+			s.event("retrying", d.addr, describe(err))
+			s.mu.Unlock()
+		}
 	}
 }

@@ -59,10 +59,9 @@ func subscription(msg [][]byte) (subscribe bool, prefix []byte, ok bool) {
 // pubPattern distributes each message to the peers whose subscriptions match it.
 type pubPattern struct {
 	base
-	x       bool // XPUB: subscriptions go up to the reader
-	verbose bool // XPUB_VERBOSE: every subscribe goes up, not only new ones
-	all     topics
-	up      [][][]byte // subscription messages for the reader (XPUB)
+	x   bool // XPUB: subscriptions go up to the reader
+	all topics
+	up  [][][]byte // subscription messages for the reader (XPUB)
 }
 
 func newPub(x bool) *pubPattern { return &pubPattern{x: x, all: topics{}} }
@@ -98,7 +97,7 @@ func (p *pubPattern) intercept(s *Socket, pp *pipe, msg [][]byte) bool {
 	}
 	if subscribe {
 		mine.add(prefix)
-		if p.all.add(prefix) || p.verbose {
+		if p.all.add(prefix) || s.opts.XPubVerbose {
 			p.passUp(s, msg)
 		}
 	} else if mine.remove(prefix) {

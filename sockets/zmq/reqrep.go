@@ -32,9 +32,8 @@ func (d *dealer) recv(s *Socket) ([][]byte, bool, error) { return d.fairRecv(s) 
 // ROUTER
 type router struct {
 	base
-	byID      map[string]*pipe
-	ids       idMaker
-	Mandatory bool // ZMQ_ROUTER_MANDATORY
+	byID map[string]*pipe
+	ids  idMaker
 }
 
 func newRouter() *router { return &router{byID: map[string]*pipe{}, ids: newIDMaker()} }
@@ -73,12 +72,12 @@ func (r *router) send(s *Socket, msg [][]byte) (bool, error) {
 	}
 	p := r.byID[string(msg[0])]
 	if p == nil || p.conn == nil {
-		if r.Mandatory {
+		if s.opts.RouterMandatory {
 			return false, ErrNoRoute
 		}
 		return true, nil // an unknown peer: dropped, as libzmq drops it
 	}
-	if !p.send(msg[1:]) && r.Mandatory {
+	if !p.send(msg[1:]) && s.opts.RouterMandatory {
 		return false, nil // at its high-water mark: wait (libzmq's EAGAIN)
 	}
 	return true, nil
@@ -152,25 +151,43 @@ type rep struct {
 	envelope [][]byte
 	from     *pipe
 	replying bool
+	putBack  []request // requests put back after an interrupted read, whole
+}
+
+// request is a REP's request as it arrived, envelope and all, and the peer it came from.
+type request struct {
+	msg  [][]byte
+	from *pipe
 }
 
 func (r *rep) recv(s *Socket) ([][]byte, bool, error) {
-	if msg, ok := r.takeBack(); ok {
-		return msg, true, nil
-	}
 	for {
-		msg, p, ok := s.fairRecv()
-		if !ok {
-			return nil, false, nil
+		var req request
+		if n := len(r.putBack); n > 0 {
+			req, r.putBack = r.putBack[n-1], r.putBack[:n-1]
+		} else {
+			msg, p, ok := s.fairRecv()
+			if !ok {
+				return nil, false, nil
+			}
+			req = request{msg, p}
 		}
-		for i, f := range msg {
+		for i, f := range req.msg {
 			if len(f) == 0 {
-				r.envelope, r.from, r.replying = msg[:i+1], p, true
-				return msg[i+1:], true, nil
+				r.envelope, r.from, r.replying = req.msg[:i+1], req.from, true
+				return req.msg[i+1:], true, nil
 			}
 		}
 		// no delimiter: not a request, dropped
 	}
+}
+
+// unrecv puts the request back, envelope and all: until it is read again, there is nothing
+// to reply to.
+func (r *rep) unrecv(_ *Socket, body [][]byte) {
+	whole := append(append([][]byte(nil), r.envelope...), body...)
+	r.putBack = append(r.putBack, request{whole, r.from})
+	r.envelope, r.from, r.replying = nil, nil, false
 }
 
 func (r *rep) send(s *Socket, msg [][]byte) (bool, error) {

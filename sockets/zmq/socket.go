@@ -26,12 +26,36 @@ type Options struct {
 	ReconnectIvl    time.Duration // first wait before reconnecting (100 ms)
 	ReconnectIvlMax time.Duration // the longest wait, doubling up to it (0: always ReconnectIvl)
 	HandshakeIvl    time.Duration // how long a peer has to complete the handshake (30 s)
+	Linger          time.Duration // how long Close lets queued messages go out (< 0: no limit)
+	SendTimeout     time.Duration // how long a send waits (< 0: no limit); read by the caller
+	RecvTimeout     time.Duration // how long a receive waits (< 0: no limit); read by the caller
+	Immediate       bool          // queue only on peers whose connection is complete
+	Conflate        bool          // keep only the newest message: a read gives the last one
+	XPubVerbose     bool          // XPUB: pass every subscription up, not only new ones
+	RouterMandatory bool          // ROUTER: a message to an unknown peer is an error, not dropped
 }
 
 // Defaults are libzmq's options (and this runtime's bounds where libzmq has none).
 func Defaults() Options {
 	return Options{SendHWM: 1000, RecvHWM: 1000, RecvBytes: 4 << 20, MaxMsgSize: 256 << 20,
-		ReconnectIvl: 100 * time.Millisecond, HandshakeIvl: zmtp.HandshakeTimeout}
+		ReconnectIvl: 100 * time.Millisecond, HandshakeIvl: zmtp.HandshakeTimeout,
+		Linger: -1, SendTimeout: -1, RecvTimeout: -1}
+}
+
+// Options gives the socket's options.
+func (s *Socket) Options() Options {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts
+}
+
+// SetOptions changes the socket's options. As in libzmq, high-water marks, the identity and
+// the maximum message size apply to connections made afterwards.
+func (s *Socket) SetOptions(change func(*Options)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	change(&s.opts)
+	s.signal() // a wait may have something to look at again (IMMEDIATE, CONFLATE)
 }
 
 // Types are the socket types, by their ZMTP names.
@@ -84,6 +108,7 @@ type pipe struct {
 	pending  [][][]byte   // queued while conn is nil
 	dialer   *dialer
 	endpoint string // the peer's address
+	local    string // this end's address, while connected
 	peer     zmtp.Peer
 	state    any // the pattern's own (a PUB's view of the peer's subscriptions, …)
 }
@@ -93,7 +118,7 @@ func (p *pipe) send(msg [][]byte) bool {
 	if p.conn != nil {
 		return p.conn.Send(msg)
 	}
-	if p.dialer == nil || len(p.pending) >= p.sock.opts.SendHWM {
+	if p.dialer == nil || p.sock.opts.Immediate || len(p.pending) >= p.sock.opts.SendHWM {
 		return false
 	}
 	p.pending = append(p.pending, msg)
@@ -160,7 +185,30 @@ func (s *Socket) TryRecv() ([][]byte, bool, error) {
 	if s.closed {
 		return nil, false, ErrClosed
 	}
-	return s.pat.recv(s)
+	msg, ok, err := s.pat.recv(s)
+	for ok && s.opts.Conflate {
+		// only the newest counts: the older ones are dropped as they are passed over
+		newer, more, _ := s.pat.recv(s)
+		if !more {
+			break
+		}
+		msg = newer
+	}
+	return msg, ok, err
+}
+
+// Readable reports whether a message is waiting to be read.
+func (s *Socket) Readable() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	msg, ok, _ := s.pat.recv(s)
+	if ok {
+		s.pat.unrecv(s, msg)
+	}
+	return ok
 }
 
 // Recv waits for the next message until ctx is done.
@@ -269,7 +317,8 @@ func (s *Socket) handshake(raw net.Conn) (zmtp.Peer, error) {
 	if s.Type == "STREAM" {
 		return zmtp.Peer{Type: "TCP"}, nil
 	}
-	return zmtp.Handshake(raw, s.Type, s.opts.Identity, s.opts.HandshakeIvl)
+	opts := s.Options()
+	return zmtp.Handshake(raw, s.Type, opts.Identity, opts.HandshakeIvl)
 }
 
 // intercept lets the pattern take protocol messages (subscriptions) on the reader goroutine.
@@ -315,7 +364,7 @@ func (s *Socket) attach(raw net.Conn, peer zmtp.Peer, d *dialer) *zmtp.Conn {
 		}
 		s.pipes = append(s.pipes, p)
 	}
-	p.conn, p.peer, p.endpoint = c, peer, raw.RemoteAddr().String()
+	p.conn, p.peer, p.endpoint, p.local = c, peer, raw.RemoteAddr().String(), raw.LocalAddr().String()
 	s.pat.attached(s, p)
 	s.event("connected", p.endpoint, "")
 	s.signal()
@@ -462,12 +511,29 @@ func describe(err error) string {
 
 // Peers lists the addresses of the connected peers.
 func (s *Socket) Peers() []string {
+	var out []string
+	for _, p := range s.Connected() {
+		out = append(out, p.Addr)
+	}
+	return out
+}
+
+// Peer is a connected peer as the handshake and the connection describe it.
+type Peer struct {
+	Addr     string // the peer's address
+	Local    string // this end's address
+	Type     string // its socket type ("TCP" for a STREAM socket's peers)
+	Identity []byte // the routing id it announced
+}
+
+// Connected lists the connected peers, in the order they came.
+func (s *Socket) Connected() []Peer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []string
+	var out []Peer
 	for _, p := range s.pipes {
 		if p.conn != nil {
-			out = append(out, p.endpoint)
+			out = append(out, Peer{Addr: p.endpoint, Local: p.local, Type: p.peer.Type, Identity: p.peer.Identity})
 		}
 	}
 	return out
