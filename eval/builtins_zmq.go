@@ -46,7 +46,6 @@ func init() {
 		"reqrecv":               "The Request socket `1` has no request awaiting a reply: write one first.",
 		"repstate":              "The Reply socket `1` must read a request before it can write a reply.",
 		"noroute":               "No peer of the Router socket `1` has the routing id `2` (ZMQ_ROUTER_MANDATORY is set).",
-		"xsubmsg":               "The XSubscribe socket `1` sends only subscriptions: a byte 1 (subscribe) or 0 (unsubscribe), then the prefix.",
 		"streammsg":             "The Stream socket `1` sends {id, data}: a peer's id, then the data (empty data closes that connection).",
 		"nosub":                 "The Subscribe socket `1` has no subscription, so it receives nothing: SetOptions[sock, \"ZMQ_SUBSCRIBE\" -> \"prefix\" | All] subscribes.",
 		"nopeer":                "The socket `1` has no peer yet: the message waits until one connects (Ctrl-C stops waiting).",
@@ -602,8 +601,6 @@ func (s *Session) zmqError(fn string, sock *sockets.Socket, err error) {
 		s.Message(fn, "reqrecv", obj)
 	case errors.Is(err, zmq.ErrRepState):
 		s.Message(fn, "repstate", obj)
-	case errors.Is(err, zmq.ErrNotSubscription):
-		s.Message(fn, "xsubmsg", obj)
 	case errors.Is(err, zmq.ErrStreamSend):
 		s.Message(fn, "streammsg", obj)
 	case errors.Is(err, sockets.ErrAgain):

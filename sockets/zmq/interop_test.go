@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/socketrepl/socketrepl/internal/peertest"
+	"github.com/socketrepl/socketrepl/sockets/zmtp"
 )
 
 // The interop matrix: each pair of socket types, ours on one side and libzmq (pyzmq under
@@ -36,7 +37,7 @@ var pyPrelude = `
 import select, socket
 N = ` + strconv.Itoa(interopN) + `
 def msg(i, p=b''):
-    return [p + b'm%d' % i, b'', b't%d' % i]
+    return [p + b'm%d' % i, b'', b't%d' % i + b'x' * {1: 300, 3: 70000}.get(i % 4, 0)]
 def show(m):
     print('|'.join(f.decode() for f in m), flush=True)
 def attach(s):
@@ -55,9 +56,11 @@ class Gate:
         return bool(select.select([self.l], [], [], timeout)[0])
 `
 
-// msgFrames is message i of the matrix, as frames: prefix+"m<i>", "", "t<i>".
+// msgFrames is message i of the matrix, as frames: prefix+"m<i>", "", "t<i>" and some x's
+// (none, 300: a frame with ZMTP's long header, 70,000: larger than the writer's batch).
 func msgFrames(prefix string, i int) []string {
-	return []string{fmt.Sprintf("%sm%d", prefix, i), "", fmt.Sprintf("t%d", i)}
+	pad := map[int]int{1: 300, 3: 70000}[i%4]
+	return []string{fmt.Sprintf("%sm%d", prefix, i), "", fmt.Sprintf("t%d", i) + strings.Repeat("x", pad)}
 }
 
 // joined is message i as recv and the peers' show give it.
@@ -135,15 +138,23 @@ func probe(t *testing.T, s *Socket, frames ...string) (stop func()) {
 func wantLine(t *testing.T, p *peertest.Proc, want string) {
 	t.Helper()
 	if got := p.Line(t); got != want {
-		t.Fatalf("the libzmq peer printed %q, want %q", got, want)
+		t.Fatalf("the libzmq peer printed %s, want %s", short(got), short(want))
 	}
 }
 
 func wantRecv(t *testing.T, s *Socket, want string) {
 	t.Helper()
 	if got := recv(t, s); got != want {
-		t.Fatalf("our %s received %q, want %q", s.Type, got, want)
+		t.Fatalf("our %s received %s, want %s", s.Type, short(got), short(want))
 	}
+}
+
+// short quotes s, cut to its first 100 bytes and its length when longer.
+func short(s string) string {
+	if len(s) > 100 {
+		return fmt.Sprintf("%q… (%d bytes)", s[:100], len(s))
+	}
+	return fmt.Sprintf("%q", s)
 }
 
 // waitEvent waits up to 10 s for an event what on s whose endpoint is endpoint (any when "")
@@ -286,7 +297,7 @@ time.sleep(30)
 					want = joined("keep.", i)
 				}
 				if got != want {
-					t.Fatalf("our SUB received %q, want %q", got, want)
+					t.Fatalf("our SUB received %s, want %s", short(got), short(want))
 				}
 				i++
 			}
@@ -776,7 +787,7 @@ time.sleep(30)
 						continue
 					}
 					if want := joined(fmt.Sprintf("keep.r%d.", r), i); got != want {
-						t.Fatalf("our SUB received %q, want %q", got, want)
+						t.Fatalf("our SUB received %s, want %s", short(got), short(want))
 					}
 					i++
 				}
@@ -888,4 +899,294 @@ time.sleep(60)
 			t.Fatalf("message %d of %d is %q", i, n, msg)
 		}
 	}
+}
+
+// When libzmq SUBs leave, our XPUB reads an unsubscription for each prefix nobody wants any
+// more, and only for those, as libzmq's XPUB does: a SUB of x and y leaving while another
+// SUB of x stays gives "\x00y" alone; the last one leaving gives "\x00x".
+func TestInteropXPubUnsubscribesWhenLibzmqSubsLeave(t *testing.T) {
+	xpub := open(t, "XPUB")
+	port := bind(t, xpub)
+	script := fmt.Sprintf("PORT = %d\n", port) + `
+s = ctx.socket(zmq.SUB)
+s.connect('tcp://127.0.0.1:%d' % PORT)
+for topic in TOPICS:
+    s.setsockopt(zmq.SUBSCRIBE, topic)
+time.sleep(30)
+`
+	_, killFirst := killablePython(t, "TOPICS = [b'x']\n"+script)
+	wantRecv(t, xpub, "\x01x")
+	_, killSecond := killablePython(t, "TOPICS = [b'x', b'y']\n"+script)
+	wantRecv(t, xpub, "\x01y") // its x came first on the same connection: counted, not passed up
+	killSecond()
+	wantRecv(t, xpub, "\x00y")
+	// a departure's unsubscriptions are made together: a wrong "\x00x" would be there already
+	if msg, ok, err := xpub.TryRecv(); ok || err != nil {
+		t.Fatalf("after the SUB of x and y left, the XPUB read %q %v; another SUB of x stays", msg, err)
+	}
+	killFirst()
+	wantRecv(t, xpub, "\x00x")
+}
+
+// rawZMTP is a connection that has done the ZMTP handshake as typ with the socket at addr,
+// and whose frames the test writes and reads itself.
+type rawZMTP struct {
+	conn net.Conn
+	rd   *zmtp.Reader
+}
+
+func dialRaw(t *testing.T, addr, typ string) *rawZMTP {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := zmtp.Handshake(conn, typ, nil, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	return &rawZMTP{conn: conn, rd: zmtp.NewReader(conn, 1<<20)}
+}
+
+// write sends one message.
+func (r *rawZMTP) write(t *testing.T, frames ...string) {
+	t.Helper()
+	var b []byte
+	for i, f := range frames {
+		b = zmtp.AppendFrame(b, []byte(f), i < len(frames)-1)
+	}
+	if _, err := r.conn.Write(b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// read reads one message (skipping commands), its frames joined by '|'.
+func (r *rawZMTP) read(t *testing.T) string {
+	t.Helper()
+	var frames []string
+	for {
+		f, err := r.rd.Next()
+		if err != nil {
+			t.Fatalf("the raw peer: %v", err)
+		}
+		if f.Command {
+			continue
+		}
+		frames = append(frames, string(f.Body))
+		if !f.More {
+			return strings.Join(frames, "|")
+		}
+	}
+}
+
+// Where the filtering happens, seen by a raw ZMTP peer that does no filtering of its own (a
+// libzmq peer filters again, hiding whether the other side did): a publisher, ours or
+// libzmq's, sends a raw SUB only what its subscription matches; a subscriber, ours or
+// libzmq's, sends a raw PUB its subscription as the message "\x01" + prefix and delivers only
+// what matches of what the raw PUB sends it.
+func TestInteropFilteringSeenByRawPeers(t *testing.T) {
+	peertest.NeedPyZMQ(t)
+	pubs := []struct {
+		name  string
+		start func(t *testing.T) (addr string, publish func(t *testing.T, raw *rawZMTP))
+	}{
+		{"ours", func(t *testing.T) (string, func(*testing.T, *rawZMTP)) {
+			pub := open(t, "PUB")
+			return fmt.Sprintf("127.0.0.1:%d", bind(t, pub)), func(t *testing.T, raw *rawZMTP) {
+				stop := probe(t, pub, "keep.sync")
+				for raw.read(t) != "keep.sync" {
+				}
+				stop()
+				for i := 0; i < interopN; i++ {
+					send(t, pub, msgFrames("drop.", i)...)
+					send(t, pub, msgFrames("keep.", i)...)
+				}
+				send(t, pub, "keep.end")
+			}
+		}},
+		{"libzmq", func(t *testing.T) (string, func(*testing.T, *rawZMTP)) {
+			p := python(t, 0, pyPrelude+`
+s = ctx.socket(zmq.PUB)
+attach(s)
+g = Gate()
+while not g.opened(0.01):
+    s.send(b'keep.sync')
+for i in range(N):
+    s.send_multipart(msg(i, b'drop.'))
+    s.send_multipart(msg(i, b'keep.'))
+s.send(b'keep.end')
+time.sleep(30)
+`)
+			addr := strings.TrimPrefix(p.Line(t), "tcp://")
+			gate := p.Line(t)
+			return addr, func(t *testing.T, raw *rawZMTP) {
+				for raw.read(t) != "keep.sync" {
+				}
+				openGate(t, gate)
+			}
+		}},
+	}
+	for _, pc := range pubs {
+		t.Run(pc.name+" PUB filters", func(t *testing.T) {
+			t.Parallel()
+			addr, publish := pc.start(t)
+			raw := dialRaw(t, addr, "SUB")
+			raw.write(t, "\x01keep.")
+			publish(t, raw)
+			for i := 0; i <= interopN; {
+				got := raw.read(t)
+				if got == "keep.sync" {
+					continue
+				}
+				want := "keep.end"
+				if i < interopN {
+					want = joined("keep.", i)
+				}
+				if got != want {
+					t.Fatalf("the raw SUB read %s, want %s", short(got), short(want))
+				}
+				i++
+			}
+		})
+	}
+
+	subs := []struct {
+		name  string
+		start func(t *testing.T) (addr string, check func(t *testing.T))
+	}{
+		{"ours", func(t *testing.T) (string, func(*testing.T)) {
+			sub := open(t, "SUB")
+			sub.Subscribe([]byte("keep."))
+			return fmt.Sprintf("127.0.0.1:%d", bind(t, sub)), func(t *testing.T) {
+				for i := 0; i < interopN; i++ {
+					wantRecv(t, sub, joined("keep.", i))
+				}
+				wantRecv(t, sub, "keep.end")
+			}
+		}},
+		{"libzmq", func(t *testing.T) (string, func(*testing.T)) {
+			p := python(t, 0, pyPrelude+`
+s = ctx.socket(zmq.SUB)
+s.setsockopt(zmq.SUBSCRIBE, b'keep.')
+attach(s)
+while True:
+    m = s.recv_multipart()
+    show(m)
+    if m[0] == b'keep.end':
+        break
+`)
+			return strings.TrimPrefix(p.Line(t), "tcp://"), func(t *testing.T) {
+				for i := 0; i < interopN; i++ {
+					wantLine(t, p, joined("keep.", i))
+				}
+				wantLine(t, p, "keep.end")
+			}
+		}},
+	}
+	for _, sc := range subs {
+		t.Run(sc.name+" SUB filters", func(t *testing.T) {
+			t.Parallel()
+			addr, check := sc.start(t)
+			raw := dialRaw(t, addr, "PUB")
+			if got := raw.read(t); got != "\x01keep." {
+				t.Fatalf("the raw PUB read %q, want the subscription \"\\x01keep.\"", got)
+			}
+			for i := 0; i < interopN; i++ {
+				raw.write(t, msgFrames("drop.", i)...)
+				raw.write(t, msgFrames("keep.", i)...)
+			}
+			raw.write(t, "keep.end")
+			check(t)
+		})
+	}
+}
+
+// ---------------------------------------------------------------- where ours and libzmq differ
+
+// libzmq's XPUB hands its reader what an XSUB sends that is not a subscription (xpub.cpp:
+// "user message coming upstream from xsub socket"), in order with the subscriptions.
+func TestInteropXPubReadsUpstreamMessages(t *testing.T) {
+	xpub := open(t, "XPUB")
+	port := bind(t, xpub)
+
+	python(t, port, `
+s = ctx.socket(zmq.XSUB)
+s.connect('tcp://127.0.0.1:%d' % PORT)
+s.send(b'\x01a')
+s.send(b'hello')
+s.send(b'\x01b')
+time.sleep(30)
+`)
+	wantRecv(t, xpub, "\x01a")
+	wantRecv(t, xpub, "hello")
+	wantRecv(t, xpub, "\x01b")
+}
+
+// libzmq's XSUB sends what is not a subscription upstream as it is (xsub.cpp: "All other
+// messages are simply passed to the upstream"), and libzmq's XPUB reads it.
+func TestInteropXSubSendsUpstreamMessages(t *testing.T) {
+	xsub := open(t, "XSUB")
+	port := bind(t, xsub)
+
+	p := python(t, port, `
+s = ctx.socket(zmq.XPUB)
+s.connect('tcp://127.0.0.1:%d' % PORT)
+for i in range(3):
+    print(repr(s.recv()), flush=True)
+`)
+	waitPeers(t, xsub, 1)
+	send(t, xsub, "\x01a")
+	send(t, xsub, "hello")
+	send(t, xsub, "\x01b")
+	wantLine(t, p, `b'\x01a'`)
+	wantLine(t, p, `b'hello'`)
+	wantLine(t, p, `b'\x01b'`)
+}
+
+// A second peer announcing a routing id another peer has is ignored by libzmq's ROUTER
+// (router.cpp: "Ignore peers with duplicate ID", without ROUTER_HANDOVER): what it sends is
+// never read. Ours turns it away after the handshake (a "refused" event). The first keeps the
+// id.
+func TestInteropRouterIgnoresDuplicateIdentity(t *testing.T) {
+	router := open(t, "ROUTER")
+	port := bind(t, router)
+	first := python(t, port, `
+s = ctx.socket(zmq.DEALER)
+s.setsockopt(zmq.IDENTITY, b'x')
+s.connect('tcp://127.0.0.1:%d' % PORT)
+s.send(b'from the first')
+print(s.recv().decode(), flush=True)
+`)
+	wantRecv(t, router, "x|from the first")
+	python(t, port, `
+s = ctx.socket(zmq.DEALER)
+s.setsockopt(zmq.IDENTITY, b'x')
+s.connect('tcp://127.0.0.1:%d' % PORT)
+s.send(b'from the second')
+time.sleep(30)
+`)
+	waitEvent(t, router, "refused", "", "routing id")
+	if msg, ok, err := router.TryRecv(); ok || err != nil {
+		t.Fatalf("the ROUTER read %q %v from a peer with the routing id of another", msg, err)
+	}
+	send(t, router, "x", "to the first")
+	wantLine(t, first, "to the first")
+}
+
+// libzmq's REP drops a request whose delimiter is its last frame (no body: rep.cpp's "Invalid
+// request - no delimiter"), and one that is the delimiter alone; the next request is read.
+func TestInteropRepDropsRequestsWithoutBody(t *testing.T) {
+	rep := open(t, "REP")
+	port := bind(t, rep)
+
+	python(t, port, `
+s = ctx.socket(zmq.DEALER)
+s.connect('tcp://127.0.0.1:%d' % PORT)
+s.send_multipart([b'x', b''])
+s.send_multipart([b''])
+s.send_multipart([b'', b'ok'])
+time.sleep(30)
+`)
+	wantRecv(t, rep, "ok")
 }

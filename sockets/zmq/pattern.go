@@ -1,5 +1,7 @@
 package zmq
 
+import "github.com/socketrepl/socketrepl/sockets/zmtp"
+
 // pattern is how a socket type places messages and picks the next to read (libzmq's
 // xsend/xrecv). Its methods run with the socket's lock held.
 type pattern interface {
@@ -18,7 +20,7 @@ type interceptor interface {
 // refuser is a pattern that may turn a new peer away (PAIR takes one only); d is the dialer
 // the connection comes from, nil for an accepted one.
 type refuser interface {
-	accept(s *Socket, d *dialer) bool
+	accept(s *Socket, d *dialer, peer zmtp.Peer) bool
 	why() string
 }
 
@@ -85,7 +87,7 @@ func (p *pull) recv(s *Socket) ([][]byte, bool, error) { return p.fairRecv(s) }
 // PAIR talks to one peer only (31/EXPAIR): a second is turned away, as libzmq does.
 type pair struct{ base }
 
-func (*pair) accept(s *Socket, d *dialer) bool {
+func (*pair) accept(s *Socket, d *dialer, _ zmtp.Peer) bool {
 	for _, p := range s.pipes {
 		if (p.conn != nil || len(p.draining) > 0) && (d == nil || p != d.pipe) {
 			return false

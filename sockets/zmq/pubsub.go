@@ -2,7 +2,6 @@ package zmq
 
 import (
 	"bytes"
-	"errors"
 )
 
 // 29/PUBSUB as libzmq does it with ZMTP 3.0 peers: a subscription travels as a message whose
@@ -89,7 +88,9 @@ func (p *pubPattern) detached(_ *Socket, pp *pipe) {
 func (p *pubPattern) intercept(s *Socket, pp *pipe, msg [][]byte) bool {
 	subscribe, prefix, ok := subscription(msg)
 	if !ok {
-		return true // anything else a subscriber sends is dropped, as libzmq's PUB drops it
+		// anything else a subscriber sends: an XPUB's reader gets it, a PUB drops it (libzmq)
+		p.passUp(s, msg)
+		return true
 	}
 	mine, _ := pp.state.(topics)
 	if mine == nil {
@@ -151,9 +152,6 @@ type sub struct {
 
 func newSub(x bool) *sub { return &sub{x: x, mine: topics{}} }
 
-// ErrNotSubscription is an XSUB send that is not a subscription message.
-var ErrNotSubscription = errors.New("an XSubscribe socket sends only subscription messages: a byte 1 (subscribe) or 0 (unsubscribe) and a prefix")
-
 func (p *sub) attached(_ *Socket, pp *pipe) {
 	for prefix := range p.mine {
 		pp.sendControl([][]byte{append([]byte{1}, prefix...)})
@@ -211,7 +209,11 @@ func (p *sub) send(s *Socket, msg [][]byte) (bool, error) {
 	}
 	subscribe, prefix, ok := subscription(msg)
 	if !ok {
-		return false, ErrNotSubscription
+		// anything else goes upstream to every peer as it is (libzmq's xsub_t::xsend)
+		for _, pp := range s.pipes {
+			pp.send(msg)
+		}
+		return true, nil
 	}
 	p.change(s, subscribe, prefix)
 	return true, nil

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/rand/v2"
+
+	"github.com/socketrepl/socketrepl/sockets/zmtp"
 )
 
 // 28/REQREP as libzmq does it: DEALER load-balances and fair-queues with no envelope; ROUTER
@@ -49,11 +51,19 @@ func (m *idMaker) make() []byte {
 	return binary.BigEndian.AppendUint32([]byte{0}, m.next-1)
 }
 
+// accept turns away a peer that announces a routing id another peer has (libzmq's ROUTER
+// ignores it, without ZMQ_ROUTER_HANDOVER).
+func (r *router) accept(_ *Socket, _ *dialer, peer zmtp.Peer) bool {
+	return len(peer.Identity) == 0 || r.byID[string(peer.Identity)] == nil
+}
+
+func (*router) why() string { return "another peer has the routing id it announced" }
+
 // attached gives the peer its routing id: the one it announced, or a generated one (a zero
-// byte and four more, as libzmq makes them) when it announced none or one already taken.
+// byte and four more, as libzmq makes them) when it announced none.
 func (r *router) attached(_ *Socket, p *pipe) {
 	id := p.peer.Identity
-	if len(id) == 0 || r.byID[string(id)] != nil {
+	if len(id) == 0 {
 		id = r.ids.make()
 	}
 	p.state = id
@@ -133,8 +143,8 @@ func (r *req) recv(s *Socket) ([][]byte, bool, error) {
 		if !ok {
 			return nil, false, nil
 		}
-		if len(msg) < 1 || len(msg[0]) != 0 {
-			continue // not a reply (no delimiter): dropped, as libzmq drops it
+		if len(msg) < 2 || len(msg[0]) != 0 {
+			continue // not a reply (no delimiter, or no body after it): dropped, as libzmq drops it
 		}
 		r.waiting, r.sent = nil, false
 		return msg[1:], true, nil
@@ -172,13 +182,13 @@ func (r *rep) recv(s *Socket) ([][]byte, bool, error) {
 			}
 			req = request{msg, p}
 		}
-		for i, f := range req.msg {
+		for i, f := range req.msg[:len(req.msg)-1] {
 			if len(f) == 0 {
 				r.envelope, r.from, r.replying = req.msg[:i+1], req.from, true
 				return req.msg[i+1:], true, nil
 			}
 		}
-		// no delimiter: not a request, dropped
+		// no delimiter followed by a body: not a request, dropped (libzmq's rep_t)
 	}
 }
 

@@ -308,7 +308,7 @@ func (s *Socket) balanceSend(msg [][]byte) (*pipe, bool) {
 func (s *Socket) config() zmtp.Config {
 	return zmtp.Config{MaxMsgSize: s.opts.MaxMsgSize, SendHWM: s.opts.SendHWM, RecvHWM: s.opts.RecvHWM,
 		RecvBytes: s.opts.RecvBytes, Intercept: s.intercept, Notify: func(*zmtp.Conn) { s.signal() },
-		Raw: s.Type == "STREAM"}
+		OnDone: s.detach, Raw: s.Type == "STREAM"}
 }
 
 // handshake runs the ZMTP handshake on a new connection; a STREAM socket has none (its peers
@@ -345,7 +345,7 @@ func (s *Socket) attach(raw net.Conn, peer zmtp.Peer, d *dialer) *zmtp.Conn {
 	if s.closed {
 		return nil
 	}
-	if r, ok := s.pat.(refuser); ok && !r.accept(s, d) {
+	if r, ok := s.pat.(refuser); ok && !r.accept(s, d, peer) {
 		s.event("refused", raw.RemoteAddr().String(), r.why())
 		return nil
 	}
@@ -404,10 +404,9 @@ func (s *Socket) removePipe(i int) {
 	}
 }
 
-// serve runs a connection until it ends, then detaches it.
+// serve waits until a connection has ended and been detached (its OnDone).
 func (s *Socket) serve(c *zmtp.Conn) {
 	<-c.Done()
-	s.detach(c)
 }
 
 // Listen accepts peers on ln in the background, each handshake on its own goroutine.
@@ -452,11 +451,9 @@ func (s *Socket) Listen(ln net.Listener) error {
 					raw.Close()
 					return
 				}
-				if c := s.attach(raw, peer, nil); c != nil {
-					s.serve(c)
-				} else {
+				if s.attach(raw, peer, nil) == nil {
 					raw.Close()
-				}
+				} // else the connection runs on its own goroutines, and detaches itself at its end
 			}()
 		}
 	}()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,10 @@ type Config struct {
 	// Notify is called when a message arrives, when there is room to send again, and when the
 	// connection ends. It must not block.
 	Notify func(c *Conn)
+	// OnDone, when set, is called once the connection has ended and its goroutines are
+	// finishing, before Done is closed: the owner forgets the connection there, without a
+	// goroutine of its own waiting for the end.
+	OnDone func(c *Conn)
 }
 
 // frameOverhead is what a frame costs beyond its bytes, charged against MaxMsgSize and
@@ -49,9 +54,9 @@ type Conn struct {
 	closing bool
 	err     error // why the connection ended
 
-	wake     chan struct{} // the writer has work
-	done     chan struct{} // closed when both goroutines have ended
-	finished sync.WaitGroup
+	wake    chan struct{} // the writer has work
+	done    chan struct{} // closed when both goroutines have ended
+	running atomic.Int32  // the goroutines not yet ended: the last one closes done
 }
 
 // Start makes a connection of raw, on which Handshake succeeded with peer, and starts its
@@ -63,11 +68,21 @@ func Start(raw net.Conn, peer Peer, cfg Config) *Conn {
 	c := &Conn{Peer: peer, raw: raw, cfg: cfg, rd: NewReader(raw, cfg.MaxMsgSize),
 		wake: make(chan struct{}, 1), done: make(chan struct{})}
 	c.room = sync.NewCond(&c.mu)
-	c.finished.Add(2)
+	c.running.Store(2)
 	go c.readLoop()
 	go c.writeLoop()
-	go func() { c.finished.Wait(); close(c.done) }()
 	return c
+}
+
+// finished is called by each goroutine as it ends; the last one runs OnDone and closes done.
+func (c *Conn) finished() {
+	if c.running.Add(-1) > 0 {
+		return
+	}
+	if c.cfg.OnDone != nil {
+		c.cfg.OnDone(c)
+	}
+	close(c.done)
 }
 
 // ---------------------------------------------------------------- sending
@@ -123,7 +138,7 @@ const maxBatch = 64 << 10
 var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, maxBatch); return &b }}
 
 func (c *Conn) writeLoop() {
-	defer c.finished.Done()
+	defer c.finished()
 	var spare []outMsg
 	for {
 		c.mu.Lock()
@@ -261,7 +276,8 @@ func msgCost(msg [][]byte) int {
 }
 
 func (c *Conn) readLoop() {
-	defer c.finished.Done()
+	defer c.finished()
+	defer c.rd.r.release()
 	for {
 		msg, err := c.readMessage()
 		if err != nil {
@@ -331,7 +347,7 @@ const rawPiece = 64 << 10
 
 // readRaw reads what has arrived on a plain TCP connection, as one message.
 func (c *Conn) readRaw() ([][]byte, error) {
-	if _, err := c.rd.r.Peek(1); err != nil {
+	if err := c.rd.r.wait(); err != nil {
 		return nil, err
 	}
 	piece := make([]byte, min(c.rd.r.Buffered(), rawPiece))

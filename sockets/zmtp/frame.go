@@ -5,7 +5,6 @@
 package zmtp
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -40,13 +39,13 @@ var ErrBadFlags = errors.New("the peer sent a frame with reserved flag bits set"
 
 // Reader reads frames, refusing any larger than Max before allocating for it.
 type Reader struct {
-	r   *bufio.Reader
+	r   *connReader
 	Max uint64
 }
 
 // NewReader reads frames from r (buffered here).
 func NewReader(r io.Reader, max uint64) *Reader {
-	return &Reader{r: bufio.NewReaderSize(r, 64<<10), Max: max}
+	return &Reader{r: newConnReader(r), Max: max}
 }
 
 // allocStep is how much of a large frame is allocated ahead of the bytes that fill it: memory
