@@ -71,6 +71,7 @@ var socketMessages = map[string]string{
 	"notServerSock":     "The socket `1` is not a server socket opened with SocketOpen.",
 	"stream":            "`1` is not a string, InputStream[ ], or OutputStream[ ].",
 	"prop":              "`1` is not a known property; use \"FullName\", \"IPv4Addresses\", \"IPv6Addresses\" or All.",
+	"tcpopt":            "`1`: socket options are for ZeroMQ sockets; a TCP socket has none.",
 }
 
 // registry is the session's socket registry.
@@ -346,7 +347,7 @@ func argOrNil(args []Expr, i int) Expr {
 // rulesFit checks that options were given only to a ZeroMQ socket.
 func (s *Session) rulesFit(fn string, proto protocol, rules []Expr) bool {
 	if len(rules) > 0 && !proto.zmq {
-		s.Message(fn, "nonopt", rules[0], Int(1), NewNormal(s.Intern(fn)))
+		s.Message(fn, "tcpopt", rules[0])
 		return false
 	}
 	return true
@@ -375,7 +376,7 @@ func (s *Session) makeZMQ(fn string, proto protocol, rules []Expr, open func(zmq
 			return SymFailed
 		}
 		for _, p := range subs {
-			sock.ZMQ().Subscribe(p)
+			sock.Subscribe(s.ctx, p, true)
 		}
 		s.zmqNews(fn, sock)
 		return socketExpr(sock)

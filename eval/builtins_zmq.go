@@ -260,11 +260,7 @@ func subscribeOption(name string, subscribe bool) zmqOption {
 			if !ok {
 				return false
 			}
-			if subscribe {
-				sock.ZMQ().Subscribe(prefix)
-			} else {
-				sock.ZMQ().Unsubscribe(prefix)
-			}
+			sock.Subscribe(s.ctx, prefix, subscribe)
 			return true
 		}}
 }

@@ -472,3 +472,52 @@ func (s *Socket) WriteFrame(frame []byte) error {
 	ze.more = append(ze.more, frame)
 	return nil
 }
+
+// ---------------------------------------------------------------- subscriptions
+
+// Subscribe subscribes a Subscribe or XSubscribe socket to prefix (ZMQ_SUBSCRIBE), or ends one
+// subscription to it (ZMQ_UNSUBSCRIBE). A subscription travels to the publishers as a message,
+// so libzmq's publishers take it up a moment later; a publisher of this session has taken it
+// up when Subscribe returns (it waits up to ConnectWait), so that what a session publishes
+// next reaches its own subscribers, on every run.
+func (s *Socket) Subscribe(ctx context.Context, prefix []byte, subscribe bool) {
+	ze, err := s.zmqOrErr()
+	if err != nil {
+		return
+	}
+	if subscribe {
+		ze.z.Subscribe(prefix)
+	} else {
+		ze.z.Unsubscribe(prefix)
+	}
+	if s.reg == nil {
+		return // a socket only to try options on
+	}
+	want := subscribe || hasPrefix(ze.z.Subscriptions(), prefix)
+	deadline := time.Now().Add(ConnectWait)
+	for _, peer := range ze.z.Connected() {
+		addr, err := netip.ParseAddrPort(peer.Addr)
+		if err != nil {
+			continue
+		}
+		pub := s.reg.zmqServerFor(netip.AddrPortFrom(addr.Addr().Unmap(), addr.Port()))
+		if pub == nil {
+			continue
+		}
+		for time.Now().Before(deadline) && ctx.Err() == nil {
+			if has, ok := pub.zmq.z.PeerSubscribes(peer.Local, prefix); !ok || has == want {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+func hasPrefix(prefixes [][]byte, p []byte) bool {
+	for _, q := range prefixes {
+		if string(q) == string(p) {
+			return true
+		}
+	}
+	return false
+}

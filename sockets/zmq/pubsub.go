@@ -96,17 +96,41 @@ func (p *pubPattern) intercept(s *Socket, pp *pipe, msg [][]byte) bool {
 	if mine == nil {
 		return true // not attached (any more)
 	}
-	if subscribe {
+	// a peer's subscriptions are a set (libzmq's mtrie): subscribing twice to a prefix is
+	// subscribing once, and one unsubscribe ends it; all counts the peers per prefix
+	has := mine[string(prefix)] > 0
+	switch {
+	case subscribe && !has:
 		mine.add(prefix)
 		if p.all.add(prefix) || s.opts.XPubVerbose {
 			p.passUp(s, msg)
 		}
-	} else if mine.remove(prefix) {
+	case subscribe && s.opts.XPubVerbose:
+		p.passUp(s, msg)
+	case !subscribe && has:
+		mine.remove(prefix)
 		if p.all.remove(prefix) {
 			p.passUp(s, msg)
 		}
 	}
 	return true
+}
+
+// PeerSubscribes reports whether the peer of a PUB or XPUB socket at addr has subscribed to
+// prefix; ok is false when no such peer is connected.
+func (s *Socket) PeerSubscribes(addr string, prefix []byte) (subscribed, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, isPub := s.pat.(*pubPattern); !isPub {
+		return false, false
+	}
+	for _, pp := range s.pipes {
+		if pp.conn != nil && pp.endpoint == addr {
+			mine, _ := pp.state.(topics)
+			return mine[string(prefix)] > 0, true
+		}
+	}
+	return false, false
 }
 
 func (p *pubPattern) passUp(s *Socket, msg [][]byte) {
