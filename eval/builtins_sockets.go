@@ -72,6 +72,7 @@ var socketMessages = map[string]string{
 	"stream":            "`1` is not a string, InputStream[ ], or OutputStream[ ].",
 	"prop":              "`1` is not a known property; use \"FullName\", \"IPv4Addresses\", \"IPv6Addresses\" or All.",
 	"tcpopt":            "`1`: socket options are for ZeroMQ sockets; a TCP socket has none.",
+	"nozmqprop":         "`1` is not a property of `2`; its properties are `3`, and the ZeroMQ options Options[sock] lists.",
 }
 
 // registry is the session's socket registry.
@@ -604,6 +605,9 @@ func socketProperty(s *Session, obj *Normal, args []Expr) Expr {
 		if v, ok := getZMQOption(sock, string(name)); ok {
 			return v
 		}
+		names := append(append([]string(nil), socketPropertyNames...), zmqPropertyNames...)
+		s.Message("SocketObject", "nozmqprop", args[0], obj, stringsExpr(names))
+		return SymFailed
 	}
 	s.Message("SocketObject", "noprop", args[0], obj, stringsExpr(socketPropertyNames))
 	return SymFailed

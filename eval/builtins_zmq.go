@@ -49,7 +49,7 @@ func init() {
 		"streammsg":             "The Stream socket `1` sends {id, data}: a peer's id, then the data (empty data closes that connection).",
 		"nosub":                 "The Subscribe socket `1` has no subscription, so it receives nothing: SetOptions[sock, \"ZMQ_SUBSCRIBE\" -> \"prefix\" | All] subscribes.",
 		"nopeer":                "The socket `1` has no peer yet: the message waits until one connects (Ctrl-C stops waiting).",
-		"dropped":               "`1` queued messages of `2` were dropped: no peer took them within ZMQ_LINGER (`3` ms).",
+		"dropped":               "`2` closed before a peer took all it had queued within ZMQ_LINGER (`3` ms); messages dropped: `1`.",
 		"nocont":                "Context `1` was not found.",
 	} {
 		generalMessages[tag] = text
@@ -613,7 +613,7 @@ func (s *Session) zmqError(fn string, sock *sockets.Socket, err error) {
 func (s *Session) zmqNews(fn string, sock *sockets.Socket) {
 	if why := sock.HandshakeFailure(); why != "" {
 		addr, reason, _ := strings.Cut(why, ": ")
-		s.Message(fn, "handshake", String(addr), String(reason))
+		s.messageRaw(fn, "handshake", addr, reason)
 	}
 }
 
