@@ -52,7 +52,13 @@ func TestGolden(t *testing.T) {
 				stop := peer(t)
 				defer stop()
 			}
-			got, code := runMain(t, "", "--transcript", "--mask", script)
+			// a script that waits forever fails here rather than hanging the test binary:
+			// the time limit interrupts it as Ctrl-C would, and the diff shows where
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			var out bytes.Buffer
+			code := run(ctx, []string{"--transcript", "--mask", script}, strings.NewReader(""), &out, &out)
+			got := out.String()
 			golden := strings.TrimSuffix(script, ".wl") + ".golden"
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {

@@ -45,7 +45,7 @@ func init() {
 		"reqstate":              "The Request socket `1` must read the reply to its request before it sends another.",
 		"reqrecv":               "The Request socket `1` has no request awaiting a reply: write one first.",
 		"repstate":              "The Reply socket `1` must read a request before it can write a reply.",
-		"noroute":               "No peer of the Router socket `1` has the routing id `2` (ZMQ_ROUTER_MANDATORY is set).",
+		"noroute":               "The Router socket `1` has no peer with that routing id (ZMQ_ROUTER_MANDATORY is set).",
 		"streammsg":             "The Stream socket `1` sends {id, data}: a peer's id, then the data (empty data closes that connection).",
 		"nosub":                 "The Subscribe socket `1` has no subscription, so it receives nothing: SetOptions[sock, \"ZMQ_SUBSCRIBE\" -> \"prefix\" | All] subscribes.",
 		"nopeer":                "The socket `1` has no peer yet: the message waits until one connects (Ctrl-C stops waiting).",
@@ -595,6 +595,8 @@ func (s *Session) zmqError(fn string, sock *sockets.Socket, err error) {
 		s.Message(fn, "reqstate", obj)
 	case errors.Is(err, zmq.ErrReqRecv):
 		s.Message(fn, "reqrecv", obj)
+	case errors.Is(err, zmq.ErrNoRoute):
+		s.Message(fn, "noroute", obj)
 	case errors.Is(err, zmq.ErrRepState):
 		s.Message(fn, "repstate", obj)
 	case errors.Is(err, zmq.ErrStreamSend):

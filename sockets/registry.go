@@ -90,7 +90,7 @@ func (s *Socket) Close() error {
 	case s.stream != nil:
 		s.stream.close()
 	case s.zmq != nil:
-		s.zmq.close()
+		s.zmq.close(s.reg)
 	}
 	if s.Server != nil {
 		s.Server.lis.remove(s)

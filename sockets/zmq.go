@@ -217,9 +217,24 @@ func (s *Socket) HandshakeFailure() string {
 	return ""
 }
 
-// closeZMQ closes the ZeroMQ socket, letting what is queued go out within its linger time.
-func (ze *zmqEnd) close() {
+// close closes the ZeroMQ socket, letting what is queued go out within its linger time. A
+// bound socket of the same registry that it was connected to has forgotten it when close
+// returns (waiting up to ConnectWait), so that what that socket sends next goes to the peers
+// it has left, on every run.
+func (ze *zmqEnd) close(r *Registry) {
+	peers := ze.z.Connected()
 	n := ze.z.Close(ze.z.Options().Linger)
+	deadline := time.Now().Add(ConnectWait)
+	for _, p := range peers {
+		addr, err := netip.ParseAddrPort(p.Addr)
+		if err != nil || r == nil {
+			continue
+		}
+		server := r.zmqServerFor(netip.AddrPortFrom(addr.Addr().Unmap(), addr.Port()))
+		for server != nil && !server.Closed() && server.zmq.hasPeer(p.Local) && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+	}
 	ze.mu.Lock()
 	if len(ze.more) > 0 {
 		n++ // a message begun and never finished
