@@ -676,6 +676,9 @@ func (s *Session) readZMQ(fn string, sock *sockets.Socket, frame, wait bool) (ms
 			return msg, true
 		case !wait:
 			return nil, true
+		case s.stopping():
+			s.abortIfInterrupted()
+			return nil, false
 		}
 		patience := zmqPatience
 		if !deadline.IsZero() {
@@ -735,7 +738,7 @@ func (s *Session) writeZMQ(fn string, sock *sockets.Socket, frames [][]byte, mor
 		switch {
 		case err == nil:
 			return true
-		case s.ctx.Err() != nil:
+		case s.stopping():
 			s.abortIfInterrupted()
 			return false
 		case ctx.Err() != nil:
