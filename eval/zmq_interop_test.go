@@ -211,3 +211,20 @@ func TestZMQStreamServesCurl(t *testing.T) {
 		t.Fatalf("curl got %q, %v; want \"hello\\n\"", r.out, r.err)
 	}
 }
+
+// ZMQ_CONFLATE keeps only the newest message: of many sent, a reader that comes late reads
+// the last one after far fewer reads than were sent (without it, every one, in order).
+func TestZMQConflateKeepsTheNewest(t *testing.T) {
+	for _, conflate := range []int{0, 1} {
+		l := newLiveSession(t)
+		l.quiet(fmt.Sprintf(`push = SocketOpen[Automatic, {"ZMQ", "Push"}]; pull = SocketConnect[push, {"ZMQ", "Pull"}, "ZMQ_CONFLATE" -> %d];`, conflate))
+		l.quiet(`Do[WriteString[push, ToString[i]], {i, 200}]`)
+		reads := l.integer(`n = 0; While[n++; ByteArrayToString[SocketReadMessage[pull]] =!= "200"]; n`)
+		switch {
+		case conflate == 0 && reads != 200:
+			t.Errorf("without ZMQ_CONFLATE the last of 200 messages came at read %d", reads)
+		case conflate == 1 && reads >= 200:
+			t.Errorf("with ZMQ_CONFLATE the last of 200 messages still took %d reads", reads)
+		}
+	}
+}
