@@ -513,7 +513,7 @@ var socketPropertyNames = []string{"ConnectedClients", "DestinationHostname", "D
 	"DestinationPort", "DirectionType", "Protocol", "SourceHostname", "SourceIPAddress", "SourcePort", "UUID"}
 
 // zmqPropertyNames are a ZeroMQ socket's properties beyond the TCP ones (its options too).
-var zmqPropertyNames = []string{"Peers", "Type"}
+var zmqPropertyNames = []string{"AwaitingReply", "Peers", "State", "Type"}
 
 // stringsExpr is a list of strings.
 func stringsExpr(names []string) *Normal {
@@ -601,6 +601,19 @@ func socketProperty(s *Session, obj *Normal, args []Expr) Expr {
 				out = append(out, String(p))
 			}
 			return List(out...)
+		case "State":
+			// live state stays out of the summary, which transcripts compare (DESIGN.md)
+			switch {
+			case sock.Closed():
+				return String("Closed")
+			case sock.Role == sockets.Server:
+				return String("Bound")
+			case len(z.Peers()) > 0:
+				return String("Connected")
+			}
+			return String("Connecting")
+		case "AwaitingReply":
+			return Bool(z.Awaiting()) // a Request socket that has sent and not yet read
 		}
 		if v, ok := getZMQOption(sock, string(name)); ok {
 			return v

@@ -17,7 +17,7 @@ Close /@ {server, client}
 push = SocketOpen[{"127.0.0.1", Automatic}, {"ZMQ", "Push"}];
 pull = SocketConnect[push]
 pull["Type"]
-Length[push["Peers"]]
+{push["State"], pull["State"], Length[push["Peers"]]}
 WriteString[push, "hello"]
 ByteArrayToString[SocketReadMessage[pull]]
 
