@@ -103,7 +103,7 @@ func netError(ctx context.Context, addr string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if ctx != nil && ctx.Err() != nil {
+	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	var dnsErr *net.DNSError

@@ -318,13 +318,13 @@ func (st *stream) write(ctx context.Context, p []byte) error {
 			return ctx.Err()
 		}
 	}
-	return netError(nil, st.addr, err)
+	return netError(context.Background(), st.addr, err)
 }
 
 // closeWrite shuts the sending half: the peer reads its end while it can still send.
 func (st *stream) closeWrite() error {
 	if tc, ok := st.nc.(*net.TCPConn); ok {
-		return netError(nil, st.addr, tc.CloseWrite())
+		return netError(context.Background(), st.addr, tc.CloseWrite())
 	}
 	return nil
 }
