@@ -304,9 +304,14 @@ func (r *Registry) sessionPeer(s *Socket) *Socket {
 	return s.peer
 }
 
-// serverFor is the open server of this registry that a connection to addr reaches, if any:
-// one bound to addr, or to the wildcard on addr's port.
-func (r *Registry) serverFor(addr netip.AddrPort) *Socket {
+// serverFor is the open TCP server of this registry that a connection to addr reaches, if
+// any: one bound to addr, or to the wildcard on addr's port.
+func (r *Registry) serverFor(addr netip.AddrPort) *Socket { return r.boundAt(r.servers, addr) }
+
+// zmqServerFor is the open bound ZeroMQ socket of this registry that addr reaches, likewise.
+func (r *Registry) zmqServerFor(addr netip.AddrPort) *Socket { return r.boundAt(r.zservers, addr) }
+
+func (r *Registry) boundAt(bound map[netip.AddrPort]*Socket, addr netip.AddrPort) *Socket {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, a := range []netip.AddrPort{
@@ -314,7 +319,7 @@ func (r *Registry) serverFor(addr netip.AddrPort) *Socket {
 		netip.AddrPortFrom(netip.IPv4Unspecified(), addr.Port()),
 		netip.AddrPortFrom(netip.IPv6Unspecified(), addr.Port()),
 	} {
-		if s := r.servers[a]; s != nil {
+		if s := bound[a]; s != nil {
 			return s
 		}
 	}

@@ -152,22 +152,6 @@ func (ze *zmqEnd) hasPeer(addr string) bool {
 	return false
 }
 
-// zmqServerFor is the open ZeroMQ socket of this registry bound where addr reaches, if any.
-func (r *Registry) zmqServerFor(addr netip.AddrPort) *Socket {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, a := range []netip.AddrPort{
-		addr,
-		netip.AddrPortFrom(netip.IPv4Unspecified(), addr.Port()),
-		netip.AddrPortFrom(netip.IPv6Unspecified(), addr.Port()),
-	} {
-		if s := r.zservers[a]; s != nil {
-			return s
-		}
-	}
-	return nil
-}
-
 // ZMQ is the ZeroMQ socket of s, nil for a TCP socket.
 func (s *Socket) ZMQ() *zmq.Socket {
 	if s.zmq == nil {
