@@ -267,3 +267,20 @@ print(repr(data), flush=True)
 		t.Fatalf("the departure: %q %v", msg, err)
 	}
 }
+
+// Only the patterns that take messages on the reader goroutine (PUB and XPUB, for
+// subscriptions) have their connections made with an Intercept: for the others it would be
+// a call per message on the reader's hot path, for nothing.
+func TestInterceptOnlyWherePatternsTakeMessages(t *testing.T) {
+	for _, typ := range Types {
+		s, err := New(typ, Defaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := typ == "PUB" || typ == "XPUB"
+		if got := s.config().Intercept != nil; got != want {
+			t.Errorf("%s: Intercept set %v, want %v", typ, got, want)
+		}
+		s.Close(0)
+	}
+}

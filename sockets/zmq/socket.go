@@ -304,10 +304,16 @@ func (s *Socket) balanceSend(msg [][]byte) (*pipe, bool) {
 
 // ---------------------------------------------------------------- peers
 
-// config is what a connection of this socket is made with.
+// config is what a connection of this socket is made with. Only a pattern that takes messages
+// on the reader goroutine gets an Intercept: for the others it would be a call and a type
+// check per message on the reader's hot path, for nothing.
 func (s *Socket) config() zmtp.Config {
+	var intercept func(*zmtp.Conn, [][]byte) bool
+	if _, ok := s.pat.(interceptor); ok {
+		intercept = s.intercept
+	}
 	return zmtp.Config{MaxMsgSize: s.opts.MaxMsgSize, SendHWM: s.opts.SendHWM, RecvHWM: s.opts.RecvHWM,
-		RecvBytes: s.opts.RecvBytes, Intercept: s.intercept, Notify: func(*zmtp.Conn) { s.signal() },
+		RecvBytes: s.opts.RecvBytes, Intercept: intercept, Notify: func(*zmtp.Conn) { s.signal() },
 		OnDone: s.detach, Raw: s.Type == "STREAM"}
 }
 
@@ -323,10 +329,7 @@ func (s *Socket) handshake(raw net.Conn) (zmtp.Peer, error) {
 
 // intercept lets the pattern take protocol messages (subscriptions) on the reader goroutine.
 func (s *Socket) intercept(c *zmtp.Conn, msg [][]byte) bool {
-	ic, ok := s.pat.(interceptor)
-	if !ok {
-		return false
-	}
+	ic := s.pat.(interceptor) // config gives intercept only to such patterns
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.pipes {
