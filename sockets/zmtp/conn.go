@@ -54,6 +54,7 @@ type Conn struct {
 	closing bool
 	err     error // why the connection ended
 
+	frames  [][]byte      // the reader's: the frames of the message it is reading
 	wake    chan struct{} // the writer has work
 	done    chan struct{} // closed when both goroutines have ended
 	running atomic.Int32  // the goroutines not yet ended: the last one closes done
@@ -279,6 +280,14 @@ func (c *Conn) readLoop() {
 	defer c.finished()
 	defer c.rd.r.release()
 	for {
+		// a quiet connection waits here, at the top, for the next bytes: the goroutine parks
+		// with the smallest stack it can have, which ten thousand idle peers multiply
+		if c.rd.r.Buffered() == 0 {
+			if err := c.rd.r.wait(); err != nil {
+				c.end(err)
+				return
+			}
+		}
 		msg, err := c.readMessage()
 		if err != nil {
 			c.end(err)
@@ -316,15 +325,17 @@ func (c *Conn) readMessage() ([][]byte, error) {
 	if c.cfg.Raw {
 		return c.readRaw()
 	}
-	var msg [][]byte
+	frames := c.frames[:0]
 	total := uint64(0)
 	for {
 		f, err := c.rd.Next()
 		if err != nil {
+			c.keepFrames(frames)
 			return nil, err
 		}
 		if f.Command {
-			if len(msg) > 0 {
+			c.keepFrames(frames)
+			if len(frames) > 0 {
 				return nil, errors.New("the peer sent a command inside a message")
 			}
 			return c.command(f.Body)
@@ -334,11 +345,37 @@ func (c *Conn) readMessage() ([][]byte, error) {
 			return nil, &TooLargeError{Size: total, Max: c.cfg.MaxMsgSize}
 		}
 		c.rd.Max = c.cfg.MaxMsgSize - min(c.cfg.MaxMsgSize, total)
-		msg = append(msg, f.Body)
+		frames = append(frames, f.Body)
 		if !f.More {
 			c.rd.Max = c.cfg.MaxMsgSize
-			return msg, nil
+			return c.message(frames), nil
 		}
+	}
+}
+
+// message makes a message of the frames read, in a list of its own (carved while the
+// connection streams), and keeps the scratch list for the next one.
+func (c *Conn) message(frames [][]byte) [][]byte {
+	var msg [][]byte
+	if len(frames) <= carveLists {
+		msg = c.rd.r.carveList(len(frames))
+	}
+	if msg == nil {
+		msg = make([][]byte, len(frames))
+	}
+	copy(msg, frames)
+	c.keepFrames(frames)
+	return msg
+}
+
+// keepFrames keeps the scratch list of frames for the next message, emptied (so that it holds
+// no body), unless a message of many frames grew it.
+func (c *Conn) keepFrames(frames [][]byte) {
+	clear(frames)
+	if cap(frames) <= 4*carveLists {
+		c.frames = frames[:0]
+	} else {
+		c.frames = nil
 	}
 }
 

@@ -9,6 +9,11 @@ import (
 // little, a large one from a pool while it streams. A quiet connection blocks in its read
 // holding only the small one, so that ten thousand idle peers cost little, while a busy one
 // takes many frames per read call.
+//
+// While it streams, it also hands out the memory small messages are made of (carve,
+// carveList): pieces of shared blocks, so that a message costs no allocation of its own. The
+// blocks go with the large buffer: a quiet connection holds none, and its messages are
+// allocated one by one, as they come.
 type connReader struct {
 	src   io.Reader
 	buf   []byte // small[:] or *big
@@ -16,6 +21,9 @@ type connReader struct {
 	err   error
 	small [smallRead]byte
 	big   *[]byte
+
+	block []byte   // what is left of the block frame bodies are carved from (nil: none)
+	lists [][]byte // likewise for messages' lists of frames
 }
 
 const (
@@ -68,12 +76,14 @@ func (c *connReader) grow() {
 	c.buf, c.r, c.w = *c.big, 0, n
 }
 
-// shrink moves back to the small buffer, keeping what is unread (at most smallRead bytes).
+// shrink moves back to the small buffer, keeping what is unread (at most smallRead bytes),
+// and lets the blocks go (the messages carved from them keep what they use).
 func (c *connReader) shrink() {
 	n := copy(c.small[:], c.buf[c.r:c.w])
 	bigReads.Put(c.big)
 	c.big = nil
 	c.buf, c.r, c.w = c.small[:], 0, n
+	c.block, c.lists = nil, nil
 }
 
 // release gives the large buffer back: the connection has ended.
@@ -83,6 +93,53 @@ func (c *connReader) release() {
 		c.big = nil
 		c.buf, c.r, c.w = c.small[:], 0, 0
 	}
+	c.block, c.lists = nil, nil
+}
+
+// Carving. A message read from a stream of small ones would cost two allocations (its body
+// and its list of frames) that the garbage collector then has to find again; carved from
+// blocks, one allocation serves dozens of messages. Each piece is cut with its capacity at
+// its length (block[:n:n]), so that appending to one message never writes into the next.
+//
+// What this costs in memory: a message that is kept holds its whole block, so the blocks are
+// small (4 KiB, a list block 3 KiB): a kept message holds at most about a page. What waits in
+// a connection's queue is charged against RecvBytes at its length plus frameOverhead per
+// frame, which covers its list entry and, but for the tail a block leaves unused (less than
+// carveMax of its 4 KiB), its share of a block: the queue's memory stays within what
+// RecvBytes allows, give or take those tails and the block being carved.
+const (
+	carveMax   = 256     // the largest frame body carved; larger ones are allocated alone
+	blockSize  = 4 << 10 // a block of frame bodies: at least 16 of the largest carved
+	listBlock  = 128     // a block of frame-list entries
+	carveLists = 16      // the most frames a carved message has
+)
+
+// carve gives n bytes (0 < n <= carveMax) for a frame body from the current block, or nil
+// when the connection is quiet (the caller allocates the body on its own then).
+func (c *connReader) carve(n int) []byte {
+	if c.big == nil {
+		return nil
+	}
+	if len(c.block) < n {
+		c.block = make([]byte, blockSize) // the rest of the old one (< carveMax bytes) is left
+	}
+	b := c.block[:n:n]
+	c.block = c.block[n:]
+	return b
+}
+
+// carveList gives a list of n frames (0 < n <= carveLists) from the current list block, or
+// nil when the connection is quiet.
+func (c *connReader) carveList(n int) [][]byte {
+	if c.big == nil {
+		return nil
+	}
+	if len(c.lists) < n {
+		c.lists = make([][]byte, listBlock)
+	}
+	l := c.lists[:n:n]
+	c.lists = c.lists[n:]
+	return l
 }
 
 func (c *connReader) ReadByte() (byte, error) {
@@ -120,6 +177,22 @@ func (c *connReader) Read(p []byte) (int, error) {
 	n := copy(p, c.buf[c.r:c.w])
 	c.r += n
 	return n, nil
+}
+
+// readFull fills p, from the buffer when it holds all of p.
+func (c *connReader) readFull(p []byte) error {
+	if c.w-c.r >= len(p) {
+		c.r += copy(p, c.buf[c.r:c.w])
+		return nil
+	}
+	for n := 0; n < len(p); {
+		k, err := c.Read(p[n:])
+		n += k
+		if err != nil && n < len(p) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Buffered is how many bytes have been read and not yet taken.

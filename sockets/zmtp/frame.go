@@ -78,6 +78,18 @@ func (r *Reader) Next() (Frame, error) {
 	if size > r.Max {
 		return Frame{}, &TooLargeError{Size: size, Max: r.Max}
 	}
+	if size == 0 {
+		// an empty body that holds no block (a delimiter frame, say)
+		return Frame{Body: []byte{}, More: flags&flagMore != 0, Command: flags&flagCommand != 0}, nil
+	}
+	if size <= carveMax {
+		if body := r.r.carve(int(size)); body != nil {
+			if err := r.r.readFull(body); err != nil {
+				return Frame{}, unexpected(err)
+			}
+			return Frame{Body: body, More: flags&flagMore != 0, Command: flags&flagCommand != 0}, nil
+		}
+	}
 	body := make([]byte, 0, min(size, allocStep))
 	for uint64(len(body)) < size {
 		if len(body) == cap(body) {
