@@ -89,7 +89,7 @@ type pair struct{ base }
 
 func (*pair) accept(s *Socket, d *dialer, _ zmtp.Peer) bool {
 	for _, p := range s.pipes {
-		if (p.conn != nil || len(p.draining) > 0) && (d == nil || p != d.pipe) {
+		if (p.conn != nil || p.unread()) && (d == nil || p != d.pipe) {
 			return false
 		}
 	}

@@ -111,6 +111,12 @@ type pipe struct {
 	local    string // this end's address, while connected
 	peer     zmtp.Peer
 	state    any // the pattern's own (a PUB's view of the peer's subscriptions, …)
+
+	// messages taken from a connection at once (zmtp's RecvBatch), batch[head:] not yet read:
+	// they come before anything still in the connections
+	batch     [][][]byte
+	head      int
+	batchFrom *zmtp.Conn // the connection they came from, told when they have all been read
 }
 
 // send queues msg for this peer; false when its queue is at the high-water mark.
@@ -133,23 +139,55 @@ func (p *pipe) sendControl(msg [][]byte) {
 	}
 }
 
+// recv takes the pipe's next message. Messages come from the connection a batch at a time,
+// so that a stream of small ones costs one lock of the connection per batch, not per message.
 func (p *pipe) recv() ([][]byte, bool) {
-	for len(p.draining) > 0 {
-		if msg, ok := p.draining[0].Recv(); ok {
-			return msg, true
+	if p.head == len(p.batch) && !p.refill() {
+		return nil, false
+	}
+	msg := p.batch[p.head]
+	p.batch[p.head] = nil
+	p.head++
+	if p.head == len(p.batch) {
+		if len(p.batch) > 1 {
+			p.batchFrom.BatchDone() // the connection may queue as many again
 		}
+		p.batch, p.head, p.batchFrom = p.batch[:0], 0, nil
+	}
+	return msg, true
+}
+
+// refill takes the next batch from the first connection that has messages: the ended ones,
+// in the order they ended, and then the current one.
+func (p *pipe) refill() bool {
+	for len(p.draining) > 0 {
+		c := p.draining[0]
+		if p.batch = c.RecvBatch(p.batch[:0]); len(p.batch) > 0 {
+			p.batchFrom = c
+			return true
+		}
+		p.draining[0] = nil
 		p.draining = p.draining[1:]
 	}
 	if p.conn == nil {
-		return nil, false
+		return false
 	}
-	return p.conn.Recv()
+	if p.batch = p.conn.RecvBatch(p.batch[:0]); len(p.batch) > 0 {
+		p.batchFrom = p.conn
+		return true
+	}
+	return false
+}
+
+// unread reports whether messages of ended connections, or of a batch, wait to be read.
+func (p *pipe) unread() bool {
+	return len(p.draining) > 0 || p.head < len(p.batch)
 }
 
 // gone reports whether a pipe has nothing more to give: no connection, nothing to read, and
 // no dialer to bring a new connection.
 func (p *pipe) gone() bool {
-	return p.conn == nil && p.dialer == nil && len(p.draining) == 0
+	return p.conn == nil && p.dialer == nil && !p.unread()
 }
 
 // ---------------------------------------------------------------- sending and receiving

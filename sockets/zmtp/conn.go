@@ -53,6 +53,9 @@ type Conn struct {
 	outFull bool     // Send refused one: Notify when there is room again
 	closing bool
 	err     error // why the connection ended
+	// the messages the last RecvBatch took beyond its first and the caller has not read yet
+	// (BatchDone), and their bytes: they still count against the high-water marks
+	lentN, lentB int
 
 	frames  [][]byte      // the reader's: the frames of the message it is reading
 	wake    chan struct{} // the writer has work
@@ -261,7 +264,73 @@ func (c *Conn) Unrecv(msg [][]byte) {
 	c.inBytes += msgCost(msg)
 }
 
-// Pending is how many received messages wait to be taken.
+// RecvBatch takes received messages at once, appending them to dst: one lock and one look at
+// the queue for many messages, where Recv takes one. It takes at most half of what RecvHWM
+// and RecvBytes allow (and at least one message), so that the reader can go on filling the
+// other half while the caller works through these.
+//
+// All the messages after the first stay counted against RecvHWM and RecvBytes, as if they
+// were still queued, until the caller says with BatchDone that it has read them all (or takes
+// the next batch): memory the caller holds unread is memory the reader may not add to, so
+// that the marks bound what a connection holds wherever its messages wait. A batch of one
+// message needs no BatchDone.
+func (c *Conn) RecvBatch(dst [][][]byte) [][][]byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lentN > 0 || c.lentB > 0 {
+		c.lentN, c.lentB = 0, 0
+		c.room.Signal() // what was lent has come back
+	}
+	queued := len(c.in) - c.inHead
+	if queued == 0 {
+		return dst
+	}
+	maxN, maxBytes := recvBatchMax, 0
+	if c.cfg.RecvHWM > 0 {
+		maxN = min(maxN, max(1, c.cfg.RecvHWM/2))
+	}
+	if c.cfg.RecvBytes > 0 {
+		maxBytes = max(1, c.cfg.RecvBytes/2)
+	}
+	n, bytes, first := 0, 0, 0
+	for n < queued && n < maxN {
+		cost := msgCost(c.in[c.inHead+n])
+		if n == 0 {
+			first = cost
+		} else if maxBytes > 0 && bytes+cost > maxBytes {
+			break
+		}
+		bytes += cost
+		n++
+	}
+	dst = append(dst, c.in[c.inHead:c.inHead+n]...)
+	clear(c.in[c.inHead : c.inHead+n])
+	c.inHead += n
+	c.inBytes -= bytes
+	if c.inHead == len(c.in) {
+		c.in, c.inHead = c.in[:0], 0
+	}
+	c.lentN, c.lentB = n-1, bytes-first
+	c.room.Signal()
+	return dst
+}
+
+// recvBatchMax is the most messages RecvBatch takes at once.
+const recvBatchMax = 128
+
+// BatchDone says that the messages the last RecvBatch took have all been read: the reader may
+// queue as many again.
+func (c *Conn) BatchDone() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lentN > 0 || c.lentB > 0 {
+		c.lentN, c.lentB = 0, 0
+		c.room.Signal()
+	}
+}
+
+// Pending is how many received messages wait to be taken (by Recv or RecvBatch: those a
+// batch has taken are the caller's to count).
 func (c *Conn) Pending() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -276,46 +345,87 @@ func msgCost(msg [][]byte) int {
 	return n
 }
 
+// The reader hands what it decodes over in batches: every message already buffered whole, up
+// to readBatch messages or readBatchBytes of them, under one lock and with one Notify. A
+// message that is not buffered whole ends the batch, so that nothing decoded waits for bytes
+// the peer has not sent; and the bounds keep what the reader holds outside the queue small.
+const (
+	readBatch      = 128
+	readBatchBytes = 64 << 10
+)
+
 func (c *Conn) readLoop() {
 	defer c.finished()
 	defer c.rd.r.release()
+	var batch [][][]byte
 	for {
-		// a quiet connection waits here, at the top, for the next bytes: the goroutine parks
-		// with the smallest stack it can have, which ten thousand idle peers multiply
-		if c.rd.r.Buffered() == 0 {
-			if err := c.rd.r.wait(); err != nil {
-				c.end(err)
-				return
+		var err error
+		cost := 0
+		for {
+			// a quiet connection waits here, at the top, for the next bytes: the goroutine
+			// parks with the smallest stack it can have, which ten thousand idle peers
+			// multiply
+			if c.rd.r.Buffered() == 0 {
+				if err = c.rd.r.wait(); err != nil {
+					break
+				}
+			}
+			var msg [][]byte
+			if msg, err = c.readMessage(); err != nil {
+				break
+			}
+			if msg != nil && (c.cfg.Intercept == nil || !c.cfg.Intercept(c, msg)) {
+				batch = append(batch, msg)
+				cost += msgCost(msg)
+			}
+			if len(batch) > 0 && (len(batch) >= readBatch || cost >= readBatchBytes || c.cfg.Raw || !c.rd.messageBuffered()) {
+				break // (a plain TCP connection's read takes all that is buffered)
 			}
 		}
-		msg, err := c.readMessage()
+		// what was read before an error is delivered first: the peer sent it
+		if len(batch) > 0 && !c.deliver(batch) {
+			return
+		}
+		clear(batch)
+		batch = batch[:0]
 		if err != nil {
 			c.end(err)
 			return
 		}
-		if msg == nil || c.cfg.Intercept != nil && c.cfg.Intercept(c, msg) {
-			continue
-		}
-		cost := msgCost(msg)
+	}
+}
+
+// deliver queues a batch of messages as far as the high-water marks let it, waiting for room
+// for the rest; false when the connection has ended or is closing (what is left is dropped,
+// as received messages are at close).
+func (c *Conn) deliver(batch [][][]byte) bool {
+	for len(batch) > 0 {
 		c.mu.Lock()
 		for c.err == nil && !c.closing && c.full() {
 			c.room.Wait()
 		}
 		if c.err != nil || c.closing {
 			c.mu.Unlock()
-			return
+			return false
 		}
-		c.in = append(c.in, msg)
-		c.inBytes += cost
+		n := 0
+		for n < len(batch) && (n == 0 || !c.full()) {
+			c.in = append(c.in, batch[n])
+			c.inBytes += msgCost(batch[n])
+			n++
+		}
 		c.mu.Unlock()
 		c.notify()
+		batch = batch[n:]
 	}
+	return true
 }
 
-// full reports whether the inbound queue has no room for another message.
+// full reports whether the inbound queue has no room for another message; what a batch has
+// taken and not read counts as queued.
 func (c *Conn) full() bool {
-	n := len(c.in) - c.inHead
-	return n > 0 && (c.cfg.RecvHWM > 0 && n >= c.cfg.RecvHWM || c.cfg.RecvBytes > 0 && c.inBytes >= c.cfg.RecvBytes)
+	n := len(c.in) - c.inHead + c.lentN
+	return n > 0 && (c.cfg.RecvHWM > 0 && n >= c.cfg.RecvHWM || c.cfg.RecvBytes > 0 && c.inBytes+c.lentB >= c.cfg.RecvBytes)
 }
 
 // readMessage reads the frames of the next message, answering the commands met on the way; a
@@ -345,27 +455,32 @@ func (c *Conn) readMessage() ([][]byte, error) {
 			return nil, &TooLargeError{Size: total, Max: c.cfg.MaxMsgSize}
 		}
 		c.rd.Max = c.cfg.MaxMsgSize - min(c.cfg.MaxMsgSize, total)
+		if !f.More && len(frames) == 0 {
+			// a message of one frame, the common case, goes straight into its list
+			c.rd.Max = c.cfg.MaxMsgSize
+			msg := c.list(1)
+			msg[0] = f.Body
+			return msg, nil
+		}
 		frames = append(frames, f.Body)
 		if !f.More {
 			c.rd.Max = c.cfg.MaxMsgSize
-			return c.message(frames), nil
+			msg := c.list(len(frames))
+			copy(msg, frames)
+			c.keepFrames(frames)
+			return msg, nil
 		}
 	}
 }
 
-// message makes a message of the frames read, in a list of its own (carved while the
-// connection streams), and keeps the scratch list for the next one.
-func (c *Conn) message(frames [][]byte) [][]byte {
-	var msg [][]byte
-	if len(frames) <= carveLists {
-		msg = c.rd.r.carveList(len(frames))
+// list gives a message's list of n frames: carved while the connection streams.
+func (c *Conn) list(n int) [][]byte {
+	if n <= carveLists {
+		if l := c.rd.r.carveList(n); l != nil {
+			return l
+		}
 	}
-	if msg == nil {
-		msg = make([][]byte, len(frames))
-	}
-	copy(msg, frames)
-	c.keepFrames(frames)
-	return msg
+	return make([][]byte, n)
 }
 
 // keepFrames keeps the scratch list of frames for the next message, emptied (so that it holds

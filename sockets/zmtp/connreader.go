@@ -1,6 +1,7 @@
 package zmtp
 
 import (
+	"encoding/binary"
 	"io"
 	"sync"
 )
@@ -197,6 +198,31 @@ func (c *connReader) readFull(p []byte) error {
 
 // Buffered is how many bytes have been read and not yet taken.
 func (c *connReader) Buffered() int { return c.w - c.r }
+
+// messageBuffered reports whether the next message (its frames up to one without the more
+// flag, or a command) is buffered whole: reading it will not wait for the peer.
+func (c *connReader) messageBuffered() bool {
+	b := c.buf[c.r:c.w]
+	for {
+		if len(b) < 2 {
+			return false
+		}
+		flags, size, hdr := b[0], uint64(b[1]), 2
+		if flags&flagLong != 0 {
+			if len(b) < 9 {
+				return false
+			}
+			size, hdr = binary.BigEndian.Uint64(b[1:9]), 9
+		}
+		if uint64(len(b)-hdr) < size {
+			return false
+		}
+		b = b[hdr+int(size):]
+		if flags&flagMore == 0 || flags&flagCommand != 0 {
+			return true
+		}
+	}
+}
 
 // wait waits until at least one byte is buffered.
 func (c *connReader) wait() error {

@@ -107,6 +107,10 @@ func (r *Reader) Next() (Frame, error) {
 // Buffered is how many bytes have been read from the connection and not yet taken.
 func (r *Reader) Buffered() int { return r.r.Buffered() }
 
+// messageBuffered reports whether the next message is buffered whole, so that reading it
+// will not wait for the peer.
+func (r *Reader) messageBuffered() bool { return r.r.messageBuffered() }
+
 func unexpected(err error) error {
 	if err == io.EOF {
 		return io.ErrUnexpectedEOF
