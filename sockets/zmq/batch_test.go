@@ -1,8 +1,13 @@
 package zmq
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -186,5 +191,95 @@ func TestPairRefusesWhileABatchIsUnread(t *testing.T) {
 	third.write(t, "welcome")
 	if msg, err := pair.Recv(c); err != nil || string(msg[0]) != "welcome" {
 		t.Fatalf("the third peer's message: %q %v", msg, err)
+	}
+}
+
+// REQ and REP read their one connection on the caller's goroutine and write on it (zmtp's
+// Lockstep): round trips Go to Go, the REQ's reads interrupted at random (Ctrl-C), keep every
+// reply whole and matched to its request.
+func TestReqRepLockstepInterrupted(t *testing.T) {
+	req, rep := open(t, "REQ"), open(t, "REP")
+	port := bind(t, rep)
+	if err := req.Connect(fmt.Sprintf("127.0.0.1:%d", port)); err != nil {
+		t.Fatal(err)
+	}
+	n := 2000
+	if raceEnabled() {
+		n = 500
+	}
+	c := ctx(t, 60*time.Second)
+	go func() {
+		for {
+			msg, err := rep.Recv(c)
+			if err != nil {
+				return
+			}
+			if err := rep.Send(c, [][]byte{append([]byte("re: "), msg[0]...), bytes.Repeat([]byte("r"), len(msg[0])*7)}); err != nil {
+				return
+			}
+		}
+	}()
+	rng := rand.New(rand.NewPCG(7, 8))
+	interrupted := 0
+	for i := 0; i < n; i++ {
+		body := fmt.Sprintf("%d %s", i, strings.Repeat("q", rng.IntN(600)))
+		if err := req.Send(c, [][]byte{[]byte(body)}); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			short, cancel := context.WithTimeout(c, time.Duration(rng.IntN(60))*time.Microsecond)
+			msg, err := req.Recv(short)
+			cancel()
+			if errors.Is(err, context.DeadlineExceeded) && c.Err() == nil {
+				interrupted++
+				continue
+			}
+			if err != nil {
+				t.Fatalf("round trip %d: %v", i, err)
+			}
+			if len(msg) != 2 || string(msg[0]) != "re: "+body || len(msg[1]) != 7*len(body) {
+				t.Fatalf("round trip %d: the reply %.40q", i, msg)
+			}
+			break
+		}
+	}
+	if interrupted == 0 {
+		t.Fatal("no read was interrupted: the test shows nothing")
+	}
+}
+
+// A REP with two peers reads neither on its own goroutine (a wait on one would hold up the
+// other's requests): both are answered, whichever asks.
+func TestRepWithTwoPeersServesBoth(t *testing.T) {
+	rep := open(t, "REP")
+	port := bind(t, rep)
+	c := ctx(t, 20*time.Second)
+	go func() {
+		for {
+			msg, err := rep.Recv(c)
+			if err != nil {
+				return
+			}
+			rep.Send(c, msg)
+		}
+	}()
+	a, b := open(t, "REQ"), open(t, "REQ")
+	for _, r := range []*Socket{a, b} {
+		if err := r.Connect(fmt.Sprintf("127.0.0.1:%d", port)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitPeers(t, rep, 2)
+	for i := 0; i < 200; i++ {
+		r := a
+		if i%3 == 0 {
+			r = b
+		}
+		if err := r.Send(c, [][]byte{[]byte(fmt.Sprint(i))}); err != nil {
+			t.Fatal(err)
+		}
+		if msg, err := r.Recv(c); err != nil || string(msg[0]) != fmt.Sprint(i) {
+			t.Fatalf("round trip %d: %q %v", i, msg, err)
+		}
 	}
 }

@@ -17,6 +17,13 @@ type interceptor interface {
 	intercept(s *Socket, p *pipe, msg [][]byte) bool
 }
 
+// hereReader is a pattern that sends a message and then waits for one (REQ, REP): its
+// connections are zmtp's Lockstep ones, and here gives the connection a receive waits on
+// alone, which the caller may read itself (nil when there is none, or more than one).
+type hereReader interface {
+	here(s *Socket) *zmtp.Conn
+}
+
 // refuser is a pattern that may turn a new peer away (PAIR takes one only); d is the dialer
 // the connection comes from, nil for an accepted one.
 type refuser interface {

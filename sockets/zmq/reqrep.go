@@ -151,6 +151,14 @@ func (r *req) recv(s *Socket) ([][]byte, bool, error) {
 	}
 }
 
+// here: a REQ waits on the peer its request went to, whatever other peers it has.
+func (r *req) here(*Socket) *zmtp.Conn {
+	if p := r.waiting; r.sent && len(r.back) == 0 && p != nil && p.conn != nil && !p.unread() {
+		return p.conn
+	}
+	return nil
+}
+
 // detached: a REQ whose peer went away before replying keeps waiting, as libzmq's does (the
 // reply may come on the reconnected pipe of a connecting socket).
 func (r *req) detached(*Socket, *pipe) {}
@@ -190,6 +198,18 @@ func (r *rep) recv(s *Socket) ([][]byte, bool, error) {
 		}
 		// no delimiter followed by a body: not a request, dropped (libzmq's rep_t)
 	}
+}
+
+// here: a REP with one peer waits on it (with more, a wait on one would keep the others'
+// requests waiting).
+func (r *rep) here(s *Socket) *zmtp.Conn {
+	if len(s.pipes) != 1 || len(r.putBack) > 0 || len(r.back) > 0 {
+		return nil
+	}
+	if p := s.pipes[0]; p.conn != nil && !p.unread() {
+		return p.conn
+	}
+	return nil
 }
 
 // unrecv puts the request back, envelope and all: until it is read again, there is nothing

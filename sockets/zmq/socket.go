@@ -84,6 +84,8 @@ type Socket struct {
 	listeners []net.Listener
 	dialers   []*dialer
 	events    []Event
+	reading   *zmtp.Conn    // the connection a Recv reads on its own goroutine (REQ, REP)
+	readLast  *zmtp.Conn    // the one it read last: it may not have its reader goroutine back
 	wake      chan struct{} // something changed: a message, room to send, a peer
 	stop      chan struct{} // closed by Close: dialers and listeners end
 	bg        sync.WaitGroup
@@ -237,6 +239,7 @@ func (s *Socket) TryRecv() ([][]byte, bool, error) {
 
 // Readable reports whether a message is waiting to be read.
 func (s *Socket) Readable() bool {
+	s.resume()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -249,17 +252,43 @@ func (s *Socket) Readable() bool {
 	return ok
 }
 
-// Recv waits for the next message until ctx is done.
+// Recv waits for the next message until ctx is done. A REQ or REP waiting on one connection
+// reads it on this goroutine (zmtp's ReadHere): the reply wakes the caller, not a reader
+// goroutine that would then have to wake it.
 func (s *Socket) Recv(ctx context.Context) ([][]byte, error) {
 	for {
 		msg, ok, err := s.TryRecv()
 		if ok || err != nil {
 			return msg, err
 		}
+		if c := s.readHere(); c != nil {
+			got, err := c.ReadHere(ctx)
+			s.mu.Lock()
+			s.reading, s.readLast = nil, c
+			s.mu.Unlock()
+			if err != nil {
+				return nil, err
+			}
+			if got {
+				continue
+			}
+		}
 		if err := s.wait(ctx); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// readHere gives the connection a Recv may read itself: the one its pattern waits on alone
+// (and no other Recv reads). A peer that attaches meanwhile interrupts that read (attach).
+func (s *Socket) readHere() *zmtp.Conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.pat.(hereReader); ok && !s.closed && s.reading == nil {
+		s.reading = r.here(s)
+		return s.reading
+	}
+	return nil
 }
 
 // Unrecv puts a message taken by TryRecv back in front (a read that was interrupted).
@@ -269,8 +298,22 @@ func (s *Socket) Unrecv(msg [][]byte) {
 	s.pat.unrecv(s, msg)
 }
 
+// resume gives the connection a Recv read on its own goroutine last back to its reader
+// goroutine at once (it would have it back within zmtp's idleReturn): its messages are about
+// to be waited for, or looked for, without a Recv reading them.
+func (s *Socket) resume() {
+	s.mu.Lock()
+	c := s.readLast
+	s.readLast = nil
+	s.mu.Unlock()
+	if c != nil {
+		c.Resume()
+	}
+}
+
 // wait waits until something changes on the socket or ctx is done.
 func (s *Socket) wait(ctx context.Context) error {
+	s.resume()
 	select {
 	case <-s.wake:
 		return nil
@@ -283,6 +326,7 @@ func (s *Socket) wait(ctx context.Context) error {
 
 // Wait waits up to timeout (< 0: no limit) for something to change; false on timeout.
 func (s *Socket) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
+	s.resume()
 	if timeout < 0 {
 		return true, s.wait(ctx)
 	}
@@ -350,9 +394,10 @@ func (s *Socket) config() zmtp.Config {
 	if _, ok := s.pat.(interceptor); ok {
 		intercept = s.intercept
 	}
+	_, lockstep := s.pat.(hereReader)
 	return zmtp.Config{MaxMsgSize: s.opts.MaxMsgSize, SendHWM: s.opts.SendHWM, RecvHWM: s.opts.RecvHWM,
 		RecvBytes: s.opts.RecvBytes, Intercept: intercept, Notify: func(*zmtp.Conn) { s.signal() },
-		OnDone: s.detach, Raw: s.Type == "STREAM"}
+		OnDone: s.detach, Raw: s.Type == "STREAM", Lockstep: lockstep}
 }
 
 // handshake runs the ZMTP handshake on a new connection; a STREAM socket has none (its peers
@@ -406,6 +451,9 @@ func (s *Socket) attach(raw net.Conn, peer zmtp.Peer, d *dialer) *zmtp.Conn {
 		s.pipes = append(s.pipes, p)
 	}
 	p.conn, p.peer, p.endpoint, p.local = c, peer, raw.RemoteAddr().String(), raw.LocalAddr().String()
+	if s.reading != nil {
+		s.reading.Interrupt() // a Recv reading one connection has another to wait on now
+	}
 	s.pat.attached(s, p)
 	s.event("connected", p.endpoint, "")
 	s.signal()

@@ -22,6 +22,11 @@ type Config struct {
 	// Raw is a plain TCP connection (a STREAM socket's peer): what arrives is read in pieces,
 	// each a message of one frame, and a message's frames are written as they are.
 	Raw bool
+	// Lockstep is a socket that sends a message and then waits for one (REQ, REP), where
+	// each hand-over between goroutines lies on the round trip's path: a message sent while
+	// the writer is idle is written on the sender's goroutine (as far as the socket takes it
+	// without waiting), and a caller may read the connection itself (ReadHere). lockstep.go.
+	Lockstep bool
 	// Notify is called when a message arrives, when there is room to send again, and when the
 	// connection ends. It must not block.
 	Notify func(c *Conn)
@@ -37,7 +42,8 @@ const frameOverhead = 32
 
 // Conn is a ZMTP connection after its handshake: one goroutine reads and decodes frames,
 // answering commands; one goroutine owns every write, sending what is queued in batches (one
-// write call per batch) and flushing whenever the queue is empty.
+// write call per batch) and flushing whenever the queue is empty. A Lockstep connection (REQ,
+// REP) lends both to its callers where that spares a round trip its hand-overs (lockstep.go).
 type Conn struct {
 	Peer Peer
 	raw  net.Conn
@@ -56,6 +62,8 @@ type Conn struct {
 	// the messages the last RecvBatch took beyond its first and the caller has not read yet
 	// (BatchDone), and their bytes: they still count against the high-water marks
 	lentN, lentB int
+	writing      bool // Lockstep: the writer goroutine, or a sender inline, is writing
+	ls           *lockstep
 
 	frames  [][]byte      // the reader's: the frames of the message it is reading
 	wake    chan struct{} // the writer has work
@@ -72,6 +80,9 @@ func Start(raw net.Conn, peer Peer, cfg Config) *Conn {
 	c := &Conn{Peer: peer, raw: raw, cfg: cfg, rd: NewReader(raw, cfg.MaxMsgSize),
 		wake: make(chan struct{}, 1), done: make(chan struct{})}
 	c.room = sync.NewCond(&c.mu)
+	if cfg.Lockstep {
+		c.ls = newLockstep(raw)
+	}
 	c.running.Store(2)
 	go c.readLoop()
 	go c.writeLoop()
@@ -98,10 +109,12 @@ func (c *Conn) Send(msg [][]byte) bool { return c.send(outMsg{frames: msg}, fals
 // SendControl queues msg past the high-water mark: protocol traffic (subscriptions).
 func (c *Conn) SendControl(msg [][]byte) bool { return c.send(outMsg{frames: msg}, true) }
 
-// outMsg is a message to send, or a command (one frame: its name and data).
+// outMsg is a message to send, or a command (one frame: its name and data), or the bytes
+// an inline write left unwritten (raw).
 type outMsg struct {
 	frames  [][]byte
 	command string
+	raw     []byte
 }
 
 func (c *Conn) send(msg outMsg, control bool) bool {
@@ -112,6 +125,12 @@ func (c *Conn) send(msg outMsg, control bool) bool {
 		}
 		c.mu.Unlock()
 		return false
+	}
+	if c.ls != nil && !c.writing && len(c.out) == 0 && msg.command == "" && c.ls.w != nil && encodedSize(msg.frames) <= maxBatch {
+		c.writing = true
+		c.mu.Unlock()
+		c.inline(msg)
+		return true
 	}
 	c.out = append(c.out, msg)
 	c.mu.Unlock()
@@ -146,7 +165,8 @@ func (c *Conn) writeLoop() {
 	var spare []outMsg
 	for {
 		c.mu.Lock()
-		for len(c.out) == 0 && !c.closing && c.err == nil {
+		// (an inline write running is waited for: it wakes the writer when it is done)
+		for c.err == nil && (c.writing || len(c.out) == 0 && !c.closing) {
 			c.mu.Unlock()
 			<-c.wake
 			c.mu.Lock()
@@ -156,6 +176,7 @@ func (c *Conn) writeLoop() {
 		wasFull := c.outFull
 		c.outFull = false
 		stop := c.err != nil || c.closing && len(batch) == 0
+		c.writing = c.ls != nil && !stop // no inline write while this batch is written
 		c.mu.Unlock()
 		if stop {
 			c.raw.Close() // lingering is over: everything queued has been written
@@ -164,7 +185,13 @@ func (c *Conn) writeLoop() {
 		if wasFull {
 			c.notify()
 		}
-		if err := c.write(batch); err != nil {
+		err := c.write(batch)
+		if c.ls != nil {
+			c.mu.Lock()
+			c.writing = false
+			c.mu.Unlock()
+		}
+		if err != nil {
 			c.end(err)
 			c.raw.Close()
 			return
@@ -181,6 +208,18 @@ func (c *Conn) write(batch []outMsg) error {
 	defer batchPool.Put(bp)
 	buf := (*bp)[:0]
 	for _, msg := range batch {
+		if msg.raw != nil { // the rest of an inline write (first in its batch)
+			if len(buf) > 0 {
+				if _, err := c.raw.Write(buf); err != nil {
+					return err
+				}
+				buf = buf[:0]
+			}
+			if _, err := c.raw.Write(msg.raw); err != nil {
+				return err
+			}
+			continue
+		}
 		if msg.command != "" {
 			buf = AppendCommand(buf, msg.command, msg.frames[0])
 			continue
@@ -366,8 +405,18 @@ func (c *Conn) readLoop() {
 			// parks with the smallest stack it can have, which ten thousand idle peers
 			// multiply
 			if c.rd.r.Buffered() == 0 {
-				if err = c.rd.r.wait(); err != nil {
-					break
+				// a Lockstep caller may take the turn to read here (lockstep.go)
+				if c.ls != nil && !c.takeTurn() {
+					return // ended while a caller read
+				}
+				if c.rd.r.Buffered() == 0 { // (a caller may have left part of a message)
+					err = c.rd.r.wait()
+					if c.ls != nil && c.waited(err) {
+						continue // a caller interrupted the wait: back to the turn
+					}
+					if err != nil {
+						break
+					}
 				}
 			}
 			var msg [][]byte
@@ -564,6 +613,12 @@ func (c *Conn) end(err error) {
 		case c.wake <- struct{}{}:
 		default:
 		}
+		if c.ls != nil {
+			select { // a reader goroutine that has given its turn away sees the end
+			case c.ls.back <- struct{}{}:
+			default:
+			}
+		}
 		c.notify()
 	}
 }
@@ -583,6 +638,12 @@ func (c *Conn) Close(linger time.Duration) int {
 	select {
 	case c.wake <- struct{}{}:
 	default:
+	}
+	if c.ls != nil {
+		select { // a reader goroutine that has given its turn away takes it back to finish
+		case c.ls.back <- struct{}{}:
+		default:
+		}
 	}
 	if linger >= 0 {
 		select {

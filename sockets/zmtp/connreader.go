@@ -2,7 +2,9 @@ package zmtp
 
 import (
 	"encoding/binary"
+	"errors"
 	"io"
+	"os"
 	"sync"
 )
 
@@ -58,7 +60,7 @@ func (c *connReader) fill() error {
 			c.shrink()
 		}
 		if err != nil {
-			c.err = err
+			c.keep(err)
 			if n > 0 {
 				return nil
 			}
@@ -167,7 +169,7 @@ func (c *connReader) Read(p []byte) (int, error) {
 		if len(p) >= len(c.buf) {
 			n, err := c.src.Read(p)
 			if err != nil {
-				c.err = err
+				c.keep(err)
 			}
 			return n, err
 		}
@@ -198,6 +200,42 @@ func (c *connReader) readFull(p []byte) error {
 
 // Buffered is how many bytes have been read and not yet taken.
 func (c *connReader) Buffered() int { return c.w - c.r }
+
+// keep keeps a read's error for the reads after it: the connection has failed or ended. An
+// interrupted read (a deadline: a Lockstep caller taking its turn, or Ctrl-C) is not kept.
+func (c *connReader) keep(err error) {
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		c.err = err
+	}
+}
+
+// more reads more of what the peer sends, after what is buffered (moved to the front): for a
+// Lockstep caller, which decodes only whole messages. errBufferFull when the large buffer is
+// full with part of one message.
+func (c *connReader) more() error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.r > 0 {
+		c.w = copy(c.buf, c.buf[c.r:c.w])
+		c.r = 0
+	}
+	if c.w == len(c.buf) {
+		if c.big != nil {
+			return errBufferFull
+		}
+		c.grow()
+	}
+	n, err := c.src.Read(c.buf[c.w:])
+	c.w += n
+	if err != nil {
+		c.keep(err)
+		if n == 0 {
+			return err
+		}
+	}
+	return nil
+}
 
 // messageBuffered reports whether the next message (its frames up to one without the more
 // flag, or a command) is buffered whole: reading it will not wait for the peer.
