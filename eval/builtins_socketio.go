@@ -116,7 +116,7 @@ func (s *Session) sendEach(fn string, sock *sockets.Socket, pieces ...[]byte) Ex
 		if len(pieces) == 1 {
 			return s.send(fn, sock, pieces[0])
 		}
-		return s.send(fn, sock, joinedFrames(pieces))
+		return s.send(fn, sock, sockets.JoinFrames(pieces))
 	}
 	for _, p := range pieces {
 		if !s.writeZMQ(fn, sock, [][]byte{p}, false, false) {

@@ -358,6 +358,7 @@ func (s *Session) rulesFit(fn string, proto protocol, rules []Expr) bool {
 // connects: the rules are tried on a socket of the type first, so that a bad one costs nothing.
 func (s *Session) makeZMQ(fn string, proto protocol, rules []Expr, open func(zmq.Options) (*sockets.Socket, error)) Expr {
 	opts := zmqCreateOptions()
+	var subs [][]byte
 	if len(rules) > 0 {
 		trial, err := sockets.Unbound(proto.typ.zmq, opts)
 		if err != nil {
@@ -365,27 +366,19 @@ func (s *Session) makeZMQ(fn string, proto protocol, rules []Expr, open func(zmq
 			return SymFailed
 		}
 		ok := s.applyRules(trial, rules)
-		opts = trial.ZMQ().Options()
-		subs := trial.ZMQ().Subscriptions()
+		opts, subs = trial.ZMQ().Options(), trial.ZMQ().Subscriptions()
 		trial.ZMQ().Close(0)
 		if !ok {
 			return SymFailed
 		}
-		sock, err := open(opts)
-		if err != nil {
-			s.socketError(fn, err)
-			return SymFailed
-		}
-		for _, p := range subs {
-			sock.Subscribe(s.ctx, p, true)
-		}
-		s.zmqNews(fn, sock)
-		return socketExpr(sock)
 	}
 	sock, err := open(opts)
 	if err != nil {
 		s.socketError(fn, err)
 		return SymFailed
+	}
+	for _, p := range subs {
+		sock.Subscribe(s.ctx, p, true)
 	}
 	s.zmqNews(fn, sock)
 	return socketExpr(sock)

@@ -788,21 +788,12 @@ func fnZMQSocketWriteMessage(s *Session, c *Normal) Expr {
 		return SymFailed
 	}
 	if sock.ZMQ() == nil {
-		return s.send("Write", sock, joinedFrames(frames))
+		return s.send("Write", sock, sockets.JoinFrames(frames))
 	}
 	if !s.writeZMQ("Write", sock, frames, opts["Multipart"] == SymTrue, opts["Asynchronous"] == SymTrue) {
 		return SymFailed
 	}
 	return SymNull
-}
-
-// joinedFrames is frames as one piece of bytes, for a TCP socket.
-func joinedFrames(frames [][]byte) []byte {
-	var out []byte
-	for _, f := range frames {
-		out = append(out, f...)
-	}
-	return out
 }
 
 // readMessageZMQ is SocketReadMessage on a ZMQ socket: the next message with its frames
@@ -822,11 +813,5 @@ func (s *Session) readMessageZMQ(sock *sockets.Socket, multipart Expr, wait bool
 		}
 		return List(out...)
 	}
-	var joined []byte
-	if len(msg) == 1 {
-		joined = msg[0]
-	} else {
-		joined = joinedFrames(msg)
-	}
-	return &ByteArray{B: joined}
+	return &ByteArray{B: sockets.JoinFrames(msg)}
 }

@@ -360,8 +360,8 @@ func (s *Socket) MoreFrames() bool {
 	return len(s.zmq.rest) > 0
 }
 
-// joinFrames is a message's frames as one piece of bytes.
-func joinFrames(msg [][]byte) []byte {
+// JoinFrames is a message's frames as one piece of bytes.
+func JoinFrames(msg [][]byte) []byte {
 	if len(msg) == 1 {
 		return msg[0]
 	}
@@ -393,7 +393,7 @@ func (s *Socket) zmqRead(ctx context.Context, max int, wait bool) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	data := joinFrames(msg)
+	data := JoinFrames(msg)
 	if max > 0 && len(data) > max {
 		s.Unread(data[max:])
 		data = data[:max]

@@ -68,7 +68,7 @@ func TestZMQFramesAndStream(t *testing.T) {
 	}
 	pull.Unread([]byte("LINE "))
 	whole, err := pull.ReadMessage(ctx)
-	if err != nil || string(joinFrames(whole)) != "LINE one\nline" {
+	if err != nil || string(JoinFrames(whole)) != "LINE one\nline" {
 		t.Fatalf("after a stream read and a put-back the next message is %q %v", whole, err)
 	}
 	if pull.Ready() {
