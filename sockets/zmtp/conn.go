@@ -179,7 +179,10 @@ func (c *Conn) writeLoop() {
 		c.writing = c.ls != nil && !stop // no inline write while this batch is written
 		c.mu.Unlock()
 		if stop {
-			c.raw.Close() // lingering is over: everything queued has been written
+			// lingering is over: everything queued has been written. The reason is set
+			// before the socket closes, so a reader that fails on the closed socket does
+			// not record its own error first.
+			c.end(io.ErrClosedPipe)
 			return
 		}
 		if wasFull {
