@@ -305,6 +305,18 @@ var identityOption = zmqOption{name: "IDENTITY",
 var zmqOptions = []zmqOption{
 	{name: "CONFLATE"}, // the flags are filled in by init
 	msOption("HANDSHAKE_IVL", func(o *zmq.Options) *time.Duration { return &o.HandshakeIvl }, 0),
+	msOption("HEARTBEAT_IVL", func(o *zmq.Options) *time.Duration { return &o.HeartbeatIvl }, 0),
+	msOption("HEARTBEAT_TIMEOUT", func(o *zmq.Options) *time.Duration { return &o.HeartbeatTimeout }, 0),
+	{name: "HEARTBEAT_TTL", // milliseconds, kept in whole deciseconds as a PING carries it
+		get: func(_ *sockets.Socket, o zmq.Options) Expr { return Int(o.HeartbeatTTL / time.Millisecond) },
+		set: func(_ *Session, sock *sockets.Socket, v Expr) bool {
+			n, ok := intOptionValue(v, 0)
+			if ok = ok && n <= 6553599; ok {
+				ttl := msDuration(n).Truncate(100 * time.Millisecond)
+				sock.ZMQ().SetOptions(func(o *zmq.Options) { o.HeartbeatTTL = ttl })
+			}
+			return ok
+		}},
 	{name: "IMMEDIATE"},
 	{name: "LAST_ENDPOINT", get: func(sock *sockets.Socket, _ zmq.Options) Expr { return String(sock.LastEndpoint()) }},
 	msOption("LINGER", func(o *zmq.Options) *time.Duration { return &o.Linger }, -1),

@@ -26,6 +26,10 @@ type Options struct {
 	ReconnectIvl    time.Duration // first wait before reconnecting (100 ms)
 	ReconnectIvlMax time.Duration // the longest wait, doubling up to it (0: always ReconnectIvl)
 	HandshakeIvl    time.Duration // how long a peer has to complete the handshake (30 s)
+	// Heartbeats (off by default): a PING every HeartbeatIvl; a peer silent for
+	// HeartbeatTimeout after one is dropped (< 0: the interval; 0: never); HeartbeatTTL asks
+	// the peer to drop us likewise (whole deciseconds).
+	HeartbeatIvl, HeartbeatTimeout, HeartbeatTTL time.Duration
 	Linger          time.Duration // how long Close lets queued messages go out (< 0: no limit)
 	SendTimeout     time.Duration // how long a send waits (< 0: no limit); read by the caller
 	RecvTimeout     time.Duration // how long a receive waits (< 0: no limit); read by the caller
@@ -39,7 +43,7 @@ type Options struct {
 func Defaults() Options {
 	return Options{SendHWM: 1000, RecvHWM: 1000, RecvBytes: 4 << 20, MaxMsgSize: 256 << 20,
 		ReconnectIvl: 100 * time.Millisecond, HandshakeIvl: zmtp.HandshakeTimeout,
-		Linger: -1, SendTimeout: -1, RecvTimeout: -1}
+		HeartbeatTimeout: -1, Linger: -1, SendTimeout: -1, RecvTimeout: -1}
 }
 
 // Options gives the socket's options.
@@ -49,8 +53,8 @@ func (s *Socket) Options() Options {
 	return s.opts
 }
 
-// SetOptions changes the socket's options. As in libzmq, high-water marks, the identity and
-// the maximum message size apply to connections made afterwards.
+// SetOptions changes the socket's options. As in libzmq, high-water marks, the identity, the
+// heartbeats and the maximum message size apply to connections made afterwards.
 func (s *Socket) SetOptions(change func(*Options)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -397,7 +401,8 @@ func (s *Socket) config() zmtp.Config {
 	_, lockstep := s.pat.(hereReader)
 	return zmtp.Config{MaxMsgSize: s.opts.MaxMsgSize, SendHWM: s.opts.SendHWM, RecvHWM: s.opts.RecvHWM,
 		RecvBytes: s.opts.RecvBytes, Intercept: intercept, Notify: func(*zmtp.Conn) { s.signal() },
-		OnDone: s.detach, Raw: s.Type == "STREAM", Lockstep: lockstep}
+		OnDone: s.detach, Raw: s.Type == "STREAM", Lockstep: lockstep,
+		HeartbeatIvl: s.opts.HeartbeatIvl, HeartbeatTimeout: s.opts.HeartbeatTimeout, HeartbeatTTL: s.opts.HeartbeatTTL}
 }
 
 // handshake runs the ZMTP handshake on a new connection; a STREAM socket has none (its peers

@@ -27,6 +27,10 @@ type Config struct {
 	// the writer is idle is written on the sender's goroutine (as far as the socket takes it
 	// without waiting), and a caller may read the connection itself (ReadHere). lockstep.go.
 	Lockstep bool
+	// HeartbeatIvl, when positive, sends a PING that often; HeartbeatTimeout is how long the
+	// peer then has to send anything before it is dropped (< 0: the interval; 0: no limit,
+	// as in libzmq); HeartbeatTTL asks the peer to drop the connection likewise. heartbeat.go.
+	HeartbeatIvl, HeartbeatTimeout, HeartbeatTTL time.Duration
 	// Notify is called when a message arrives, when there is room to send again, and when the
 	// connection ends. It must not block.
 	Notify func(c *Conn)
@@ -69,6 +73,7 @@ type Conn struct {
 	wake    chan struct{} // the writer has work
 	done    chan struct{} // closed when both goroutines have ended
 	running atomic.Int32  // the goroutines not yet ended: the last one closes done
+	hb      heartbeat
 }
 
 // Start makes a connection of raw, on which Handshake succeeded with peer, and starts its
@@ -77,13 +82,14 @@ func Start(raw net.Conn, peer Peer, cfg Config) *Conn {
 	if cfg.MaxMsgSize == 0 {
 		cfg.MaxMsgSize = 256 << 20
 	}
-	c := &Conn{Peer: peer, raw: raw, cfg: cfg, rd: NewReader(raw, cfg.MaxMsgSize),
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	c := &Conn{Peer: peer, raw: raw, cfg: cfg, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	c.rd = NewReader(heardReader{raw, &c.hb.heard}, cfg.MaxMsgSize)
 	c.room = sync.NewCond(&c.mu)
 	if cfg.Lockstep {
 		c.ls = newLockstep(raw)
 	}
 	c.running.Store(2)
+	c.startHeartbeat() // before the goroutines, which may end it (and stop it) at once
 	go c.readLoop()
 	go c.writeLoop()
 	return c
@@ -580,6 +586,7 @@ func (c *Conn) command(body []byte) ([][]byte, error) {
 			ctx = data[2:min(len(data), 2+16)] // a context is at most 16 bytes (37/ZMTP)
 		}
 		c.send(outMsg{command: "PONG", frames: [][]byte{ctx}}, true)
+		c.pinged(data)
 	case "ERROR":
 		return nil, &PeerError{Reason: errorReason(data)}
 	case "SUBSCRIBE":
@@ -612,6 +619,7 @@ func (c *Conn) end(err error) {
 	c.mu.Unlock()
 	if first {
 		c.raw.Close() // the reader stops at once; the writer finds err
+		c.stopHeartbeat()
 		select {
 		case c.wake <- struct{}{}:
 		default:
