@@ -30,13 +30,13 @@ type Options struct {
 	// HeartbeatTimeout after one is dropped (< 0: the interval; 0: never); HeartbeatTTL asks
 	// the peer to drop us likewise (whole deciseconds).
 	HeartbeatIvl, HeartbeatTimeout, HeartbeatTTL time.Duration
-	Linger          time.Duration // how long Close lets queued messages go out (< 0: no limit)
-	SendTimeout     time.Duration // how long a send waits (< 0: no limit); read by the caller
-	RecvTimeout     time.Duration // how long a receive waits (< 0: no limit); read by the caller
-	Immediate       bool          // queue only on peers whose connection is complete
-	Conflate        bool          // keep only the newest message: a read gives the last one
-	XPubVerbose     bool          // XPUB: pass every subscription up, not only new ones
-	RouterMandatory bool          // ROUTER: a message to an unknown peer is an error, not dropped
+	Linger                                       time.Duration // how long Close lets queued messages go out (< 0: no limit)
+	SendTimeout                                  time.Duration // how long a send waits (< 0: no limit); read by the caller
+	RecvTimeout                                  time.Duration // how long a receive waits (< 0: no limit); read by the caller
+	Immediate                                    bool          // queue only on peers whose connection is complete
+	Conflate                                     bool          // keep only the newest message: a read gives the last one
+	XPubVerbose                                  bool          // XPUB: pass every subscription up, not only new ones
+	RouterMandatory                              bool          // ROUTER: a message to an unknown peer is an error, not dropped
 }
 
 // Defaults are libzmq's options (and this runtime's bounds where libzmq has none).
