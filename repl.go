@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/socketrepl/socketrepl/eval"
@@ -57,7 +58,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	r.sess.Debug = o.debug
 	defer r.sess.CloseSockets() // after the evaluator has stopped: defers run last first
 	r.evalCh = make(chan job)
-	go r.evaluator()
+	terminal := !o.hasCode && len(o.files) == 0 && !o.transcript && isTerminal(stdin) && isTerminal(stdout)
+	var idle <-chan struct{} // on a terminal, handlers run while the prompt is idle
+	if terminal {
+		idle = r.sess.Wake()
+	}
+	go r.evaluator(idle)
 	defer close(r.evalCh)
 
 	switch {
@@ -83,8 +89,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 		}
 		return status
-	case !o.transcript && isTerminal(stdin) && isTerminal(stdout):
-		src, err := newTTYLines(o)
+	case terminal:
+		src, err := newTTYLines(o, r.interruptHandlers)
 		if err != nil {
 			fmt.Fprintf(stderr, "socketrepl: %v\n", err)
 			return exitUsage
@@ -109,11 +115,13 @@ type repl struct {
 	sigs        chan os.Signal
 	evalCh      chan job
 	interactive bool // a terminal: Ctrl-C aborts the input and the session goes on
+	idleCancel  atomic.Pointer[context.CancelFunc] // stops handlers running while the prompt is idle
 	showOut     bool // print In/Out numbering (terminal, transcript); else bare results
 	echo        bool // print In[n]:= and the input (transcript)
 }
 
-// job is one input handed to the evaluator goroutine.
+// job is one input handed to the evaluator goroutine; a job without a node runs the
+// listeners' handlers of what has arrived (the safe point between inputs).
 type job struct {
 	ctx   context.Context
 	node  *grammar.Node
@@ -121,11 +129,43 @@ type job struct {
 	reply chan eval.Result
 }
 
-// evaluator is the one goroutine that evaluates: only it touches the session's state.
-func (r *repl) evaluator() {
-	for j := range r.evalCh {
-		j.reply <- r.sess.Run(j.ctx, j.node, j.src)
+// evaluator is the one goroutine that evaluates: only it touches the session's state. On a
+// terminal it also runs the listeners' handlers while the prompt is idle: their output goes
+// through readline's writer, which redraws the prompt and the half-typed line under it.
+func (r *repl) evaluator(idle <-chan struct{}) {
+	for {
+		select {
+		case j, ok := <-r.evalCh:
+			if !ok {
+				return
+			}
+			if j.node == nil {
+				r.sess.RunHandlers(j.ctx)
+				j.reply <- eval.Result{Value: eval.SymNull}
+				continue
+			}
+			j.reply <- r.sess.Run(j.ctx, j.node, j.src)
+		case <-idle:
+			ctx, cancel := context.WithCancel(r.ctx)
+			r.idleCancel.Store(&cancel)
+			r.sess.RunHandlers(ctx)
+			r.idleCancel.Store(nil)
+			cancel()
+		}
 	}
+}
+
+// interruptHandlers is Ctrl-C typed at the prompt: while handlers run between inputs it stops
+// the one under way and reports true (the key is then not the prompt's: the half-typed line
+// stays); otherwise false.
+func (r *repl) interruptHandlers() bool {
+	if !r.sess.Handling() {
+		return false
+	}
+	if cancel := r.idleCancel.Load(); cancel != nil {
+		(*cancel)()
+	}
+	return true
 }
 
 // loop reads complete inputs and evaluates them until the input ends, Quit[] is called, or
@@ -191,6 +231,13 @@ func (r *repl) loop(src lineSource, name string) int {
 		}
 		if interrupted && !r.interactive {
 			return exitInterrupted
+		}
+		if !r.interactive {
+			// the safe point between inputs: listeners' handlers run (a terminal runs them
+			// whenever its prompt is idle)
+			if _, interrupted := r.evaluate(nil, ""); interrupted {
+				return exitInterrupted
+			}
 		}
 		if err == io.EOF {
 			return status

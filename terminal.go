@@ -17,6 +17,9 @@ const historyLimit = 1000
 // readline, so that replacing it touches nothing else.
 type ttyLines struct {
 	rl *readline.Instance
+	// takeInterrupt, when set, sees Ctrl-C first: true means it was taken (handlers running
+	// while the prompt is idle were stopped) and the line being typed is left alone
+	takeInterrupt func() bool
 }
 
 func isTerminal(f any) bool {
@@ -24,11 +27,12 @@ func isTerminal(f any) bool {
 	return ok && readline.IsTerminal(int(file.Fd()))
 }
 
-func newTTYLines(o *options) (*ttyLines, error) {
+func newTTYLines(o *options, takeInterrupt func() bool) (*ttyLines, error) {
 	path, _ := history.Prepare(history.Path(history.FromEnv(o.history, o.noHistory)))
 	if path != "" {
 		_ = history.Trim(path, historyLimit)
 	}
+	t := &ttyLines{takeInterrupt: takeInterrupt}
 	rl, err := readline.NewEx(&readline.Config{
 		Prompt:                 "In[1]:= ",
 		HistoryFile:            path,
@@ -37,11 +41,18 @@ func newTTYLines(o *options) (*ttyLines, error) {
 		HistorySearchFold:      true,
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "",
+		FuncFilterInputRune: func(r rune) (rune, bool) {
+			if r == readline.CharInterrupt && t.takeInterrupt != nil && t.takeInterrupt() {
+				return r, false
+			}
+			return r, true
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &ttyLines{rl: rl}, nil
+	t.rl = rl
+	return t, nil
 }
 
 func (t *ttyLines) Next(prompt string) (string, error) {

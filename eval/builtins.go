@@ -49,7 +49,7 @@ type Option struct {
 // families lists the builtin tables; each family file contributes one.
 var families = [][]*Builtin{
 	coreBuiltins, mathBuiltins, listBuiltins, stringBuiltins, bytesBuiltins, socketBuiltins,
-	socketIOBuiltins, zmqBuiltins,
+	socketIOBuiltins, zmqBuiltins, listenBuiltins,
 }
 
 // constants are system symbols without a function: they evaluate to themselves.
@@ -66,6 +66,7 @@ var constants = []string{
 	"Inequality", "Less", "Greater", "LessEqual", "GreaterEqual", "Unequal", "Equal", "Throw",
 	"Break", "Continue", "In", "Out", "Heads", "IgnoreCase", "Overlaps", "DateObject",
 	"Quantity", "Evaluate", "HoldPattern", "PatternTest", "IPAddress", "URL",
+	"HandlerFunctions", "HandlerFunctionsKeys", "RecordSeparators", "Default",
 }
 
 func init() {

@@ -380,7 +380,14 @@ func (s *Session) readTCPMessage(fn string, sock *sockets.Socket, opts map[strin
 			data = []byte{}
 		}
 	} else {
-		data, err = sock.Read(s.ctx, maxMessage)
+		for {
+			if data, err = sock.TryRead(maxMessage); data != nil || err != nil {
+				break
+			}
+			if _, err = s.waitSocket(sock, -1); err != nil {
+				break
+			}
+		}
 	}
 	return s.readResult(fn, sock, data, err)
 }
@@ -422,7 +429,7 @@ func fnSocketReadyQ(s *Session, c *Normal) Expr {
 			s.Message(fn, "timeout", c.Args[1])
 			return SymFailed
 		}
-		if _, err := sock.Wait(s.ctx, d); err != nil {
+		if _, err := s.waitSocket(sock, d); err != nil {
 			s.abortIfInterrupted()
 		}
 	}
@@ -772,7 +779,7 @@ func (s *Session) gather(fn string, sock *sockets.Socket, t *terminator, limit t
 				return acc, false, false
 			}
 		}
-		if _, err := sock.Wait(s.ctx, wait); err != nil {
+		if _, err := s.waitSocket(sock, wait); err != nil {
 			s.waitAbort(sock, acc)
 			if sockets.KindOf(err) == sockets.Closed {
 				s.Message("SocketObject", "invalidSock", socketExpr(sock))

@@ -701,7 +701,7 @@ func (s *Session) readZMQ(fn string, sock *sockets.Socket, frame, wait bool) (ms
 			}
 			patience = min(patience, left)
 		}
-		if _, err := sock.Wait(s.ctx, patience); err != nil {
+		if _, err := s.waitSocket(sock, patience); err != nil {
 			if sockets.KindOf(err) == sockets.Closed {
 				s.zmqError(fn, sock, err)
 				return nil, false
@@ -760,6 +760,7 @@ func (s *Session) writeZMQ(fn string, sock *sockets.Socket, frames [][]byte, mor
 			s.zmqError(fn, sock, err)
 			return false
 		}
+		s.runHandlers() // a safe point: the wait goes on
 		s.zmqNews(fn, sock)
 	}
 }

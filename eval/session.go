@@ -55,6 +55,11 @@ type Session struct {
 	hints map[string]bool
 	// zmqLink is set by Needs["ZeroMQLink`"]: its names resolve without their context.
 	zmqLink bool
+	// listeners are the SocketListen listeners, by socket id; async is what socket goroutines
+	// tell the evaluator about them; handling is set while RunHandlers runs (builtins_listen.go).
+	listeners map[string]*listener
+	async     *asyncEvents
+	handling  atomic.Bool
 }
 
 // NewSession makes a session that prints Print output and messages to out.
@@ -70,6 +75,7 @@ func NewSession(out io.Writer) *Session {
 		ctx:       context.Background(),
 		epoch:     1,
 		sockets:   sockets.NewRegistry(),
+		async:     newAsyncEvents(),
 	}
 }
 
@@ -188,7 +194,13 @@ func (s *Session) Run(ctx context.Context, n *grammar.Node, source string) (res 
 }
 
 // Do evaluates e under ctx without touching In/Out: for -e, ToExpression and tests.
-func (s *Session) Do(ctx context.Context, e Expr, source string) (res Result) {
+func (s *Session) Do(ctx context.Context, e Expr, source string) Result {
+	return s.do(ctx, source, func() Expr { return s.Eval(e) })
+}
+
+// do runs body as a top-level evaluation under ctx: cancelling ctx aborts it with $Aborted,
+// and a panic or a signal that reaches the top becomes its value.
+func (s *Session) do(ctx context.Context, source string, body func() Expr) (res Result) {
 	s.interrupted.Store(false)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -212,7 +224,7 @@ func (s *Session) Do(ctx context.Context, e Expr, source string) (res Result) {
 			res.Exit, res.Code = true, ex.code
 		}
 	}()
-	res.Value = s.Eval(e)
+	res.Value = body()
 	return res
 }
 
@@ -269,17 +281,20 @@ func (s *Session) outAt(n int) (Expr, bool) {
 	return s.outs[n-1], true
 }
 
-// Sleep waits d or until the evaluation is interrupted, whichever is first.
+// Sleep waits d or until the evaluation is interrupted, whichever is first. It is a safe
+// point: listeners' handlers run meanwhile.
 func (s *Session) Sleep(d time.Duration) {
-	if d <= 0 {
-		s.checkAbort()
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-s.ctx.Done():
+	s.waitSafely(max(d, 0), func(ctx context.Context, d time.Duration) (bool, error) {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return true, nil
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
+	})
+	if s.ctx.Err() != nil {
 		s.interrupted.Store(true) // ctx's AfterFunc may not have run yet
 	}
 	s.checkAbort()

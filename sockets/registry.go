@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 )
 
 // Role is how a socket came to be.
@@ -55,8 +56,39 @@ type Socket struct {
 	// guarded by Server.lis.mu (Role Accepted)
 	inEnded bool // on the server's list of clients whose peer has gone
 
+	watch atomic.Pointer[func(src *Socket)] // see Watch
+
 	mu     sync.Mutex
 	closed bool
+}
+
+// Watch has fn called whenever data or the peer's end arrives on s — for a TCP server, on any
+// of its clients, present or future (src is the client); a client's own watcher goes first
+// and alone. fn runs on the socket's goroutine and must not block. nil stops it.
+func (s *Socket) Watch(fn func(src *Socket)) {
+	if fn == nil {
+		s.watch.Store(nil)
+	} else {
+		s.watch.Store(&fn)
+	}
+	if s.zmq != nil {
+		if fn == nil {
+			s.zmq.z.OnSignal(nil)
+		} else {
+			s.zmq.z.OnSignal(func() { fn(s) })
+		}
+	}
+}
+
+// arrived tells the watcher, if any, that data or the end has arrived on s.
+func (s *Socket) arrived() {
+	if fn := s.watch.Load(); fn != nil {
+		(*fn)(s)
+	} else if s.Server != nil {
+		if fn := s.Server.watch.Load(); fn != nil {
+			(*fn)(s)
+		}
+	}
 }
 
 // Closed reports whether the socket has been closed (by Close, or with its server).

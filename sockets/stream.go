@@ -55,6 +55,7 @@ type stream struct {
 	arrived chan struct{} // closed and replaced whenever data or the end arrives
 	space   chan struct{} // signalled when a reader takes data
 	onEnd   func()        // called once, when the peer's end arrives (whatever is unread)
+	onData  func()        // called after data or the end has arrived (set before start)
 }
 
 func newStream(nc net.Conn, b *budget) *stream {
@@ -109,6 +110,9 @@ func (st *stream) readLoop() {
 		}
 		st.notifyLocked()
 		st.mu.Unlock()
+		if st.onData != nil {
+			st.onData()
+		}
 		if held > reserved {
 			st.budget.force(held - reserved)
 		} else {

@@ -90,6 +90,7 @@ func (r *Registry) DialTCP(ctx context.Context, e Endpoint) (*Socket, error) {
 	}
 	s := &Socket{Protocol: "TCP", Role: Client, Local: addrPort(nc.LocalAddr()), Remote: addrPort(nc.RemoteAddr()), Host: e.Host}
 	s.stream = newStream(nc, r.budget)
+	s.stream.onData = s.arrived
 	r.add(s, s.Local.Port())
 	s.stream.start()
 	r.awaitAccept(ctx, s)
@@ -207,6 +208,7 @@ func (l *listener) accept(nc net.Conn) {
 	s := &Socket{Protocol: "TCP", Role: Accepted, Local: addrPort(nc.LocalAddr()), Remote: addrPort(nc.RemoteAddr()), Server: l.server}
 	s.Host = s.Remote.Addr().String()
 	s.stream = newStream(nc, reg.budget)
+	s.stream.onData = s.arrived
 	s.stream.onEnd = func() { l.peerGone(s) }
 	l.mu.Lock()
 	select {

@@ -11,6 +11,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/socketrepl/socketrepl/sockets/zmtp"
@@ -91,6 +92,7 @@ type Socket struct {
 	reading   *zmtp.Conn    // the connection a Recv reads on its own goroutine (REQ, REP)
 	readLast  *zmtp.Conn    // the one it read last: it may not have its reader goroutine back
 	wake      chan struct{} // something changed: a message, room to send, a peer
+	onSignal  atomic.Pointer[func()]
 	stop      chan struct{} // closed by Close: dialers and listeners end
 	bg        sync.WaitGroup
 }
@@ -328,6 +330,13 @@ func (s *Socket) wait(ctx context.Context) error {
 	}
 }
 
+// Changed gives the channel Wait waits on, for a caller that waits on several sockets at once
+// (one caller at a time: a receive takes the signal). Something changed when it delivers.
+func (s *Socket) Changed() <-chan struct{} {
+	s.resume()
+	return s.wake
+}
+
 // Wait waits up to timeout (< 0: no limit) for something to change; false on timeout.
 func (s *Socket) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
 	s.resume()
@@ -353,6 +362,20 @@ func (s *Socket) signal() {
 	case s.wake <- struct{}{}:
 	default:
 	}
+	if fn := s.onSignal.Load(); fn != nil {
+		(*fn)()
+	}
+}
+
+// OnSignal has fn called whenever something changes that a waiting caller would look at (a
+// message arrived, room to send, a peer came or went), on the goroutine that changed it; fn
+// must not block. nil stops it. Unlike Wait, any number of watchers see every change.
+func (s *Socket) OnSignal(fn func()) {
+	if fn == nil {
+		s.onSignal.Store(nil)
+		return
+	}
+	s.onSignal.Store(&fn)
 }
 
 // ---------------------------------------------------------------- recv fair-queue, send load-balance

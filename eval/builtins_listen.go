@@ -1,0 +1,807 @@
+package eval
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/socketrepl/socketrepl/sockets"
+)
+
+// SocketListen: handlers for data arriving on sockets, run on the evaluator's goroutine at the
+// safe points DESIGN.md names — inside Pause and blocking socket calls and waits, between
+// inputs, and on a terminal while the prompt is idle — never in the middle of other
+// evaluation. Socket goroutines only note which socket has news (asyncEvents); the evaluator
+// takes the data and runs the handlers, so only it touches evaluator state, and data waits in
+// the socket's bounded buffer meanwhile (TCP pushes back on a fast peer).
+
+var listenBuiltins = []*Builtin{
+	{Name: "SocketListen", Min: 1, Max: 2, Fn: fnSocketListen,
+		Usage: "SocketListen[socket, f] applies f to an association of each piece of data that arrives on socket, as it arrives.\n" +
+			"SocketListen[port | address, f] opens a TCP server there and listens on it.\n" +
+			"SocketListen[spec, opts] and SocketListen[spec] listen with options, or without a handler.",
+		Options: []Option{{"CharacterEncoding", String("UTF-8")}, {"HandlerFunctions", SymAutomatic},
+			{"HandlerFunctionsKeys", sys("Default")}, {"RecordSeparators", SymNone}},
+		Messages: map[string]string{
+			"pollError":          "The handlers `1` are invalid, valid HandlerFunctions are {\"DataReceived\"}",
+			"invalidHandlerKeys": "The HandlerFunctionsKeys specification `1` is invalid, possible HandlerFunctionKeys values are any subset of {\"Socket\",\"SourceSocket\",\"Timestamp\",\"Data\",\"DataBytes\",\"DataByteArray\",\"MultipartComplete\"}.",
+			"error":              "An error occured",
+		}},
+	{Name: "SocketListener", Min: 1, Max: 1, Fn: fnSocketListener, Sub: listenerProperty, SetSub: setListenerProperty,
+		Usage: "SocketListener[…] is a listener made by SocketListen: listener[\"Socket\"], listener[] for its settings, listener[\"HandlerFunctions\"] = … to change them; DeleteObject[listener] stops it.",
+		Messages: map[string]string{
+			"invalidRecSep": "The option setting `1` for RecordSeparators is invalid - valid options are integers greater than 0 or any string or list of strings.",
+			"nosock":        "The socket `1` doesn't have any handler functions - use SocketListen to listen on the socket.",
+			"invalidOpt":    "The socket listener option `1` is invalid.",
+			"invalidSock":   "The socket listener `1` is invalid.",
+		}},
+	{Name: "DeleteObject", Min: 1, Max: 1, Fn: fnDeleteObject,
+		Usage: "DeleteObject[listener] stops a SocketListener (and closes a socket SocketListen opened itself).\nDeleteObject[{obj1, obj2, …}] deletes each.",
+		Messages: map[string]string{"listenerError": "An error occured while deleting `1`."}},
+	{Name: "SocketWaitNext", Min: 1, Max: 2, Fn: fnSocketWaitNext, Options: []Option{{"TimeConstraint", SymInfinity}},
+		Usage: "SocketWaitNext[{s1, s2, …}] waits until one of the sockets has data to read and gives the list of those that do.\n" +
+			"SocketWaitNext[socks, event] waits for \"PollInput\" (the default), \"PollOutput\" or \"PollError\"; TimeConstraint -> t gives {} after t seconds.",
+		Messages: waitMessages("SocketWaitNext")},
+	{Name: "SocketWaitAll", Min: 1, Max: 2, Fn: fnSocketWaitAll, Options: []Option{{"TimeConstraint", SymInfinity}},
+		Usage: "SocketWaitAll[{s1, s2, …}] waits until every socket has data to read and gives the list.\n" +
+			"SocketWaitAll[socks, event] waits for \"PollInput\", \"PollOutput\" or \"PollError\"; TimeConstraint -> t stops waiting after t seconds.",
+		Messages: waitMessages("SocketWaitAll")},
+}
+
+func waitMessages(fn string) map[string]string {
+	return map[string]string{
+		"sock":              fn + " only works on a list of valid SocketObjects.",
+		"timeout":           "The value `1` for timeout is invalid, must be a non negative Integer in seconds, a Quantity, or Infinity",
+		"event":             "The event type `1` is invalid, valid event types are \"PollInput\", \"PollOutput\", and \"PollError\"",
+		"tcpServerSockPoll": "The socket `1` is a TCP server socket and cannot be polled - use the property \"ConnectedClients\" to get client sockets that may be polled.",
+	}
+}
+
+func init() {
+	RegisterFormatter("SocketListener", formatListener)
+}
+
+// ---------------------------------------------------------------- the queue of news
+
+// asyncEvents is what socket goroutines share with the evaluator: which listened sockets have
+// news, in the order it came. It holds at most one entry per socket.
+type asyncEvents struct {
+	mu      sync.Mutex
+	pending []*sockets.Socket
+	queued  map[*sockets.Socket]bool
+	wake    chan struct{}      // an idle evaluator waits on it
+	cut     context.CancelFunc // ends the wait under way, so that handlers run (nil: none)
+}
+
+func newAsyncEvents() *asyncEvents {
+	return &asyncEvents{queued: map[*sockets.Socket]bool{}, wake: make(chan struct{}, 1)}
+}
+
+// note records news on src; it runs on socket goroutines and never blocks.
+func (a *asyncEvents) note(src *sockets.Socket) {
+	a.mu.Lock()
+	if !a.queued[src] {
+		a.queued[src] = true
+		a.pending = append(a.pending, src)
+	}
+	cut := a.cut
+	a.mu.Unlock()
+	a.signal()
+	if cut != nil {
+		cut()
+	}
+}
+
+func (a *asyncEvents) signal() {
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+}
+
+// next takes the oldest socket with news (nil: none).
+func (a *asyncEvents) next() *sockets.Socket {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.pending) == 0 {
+		return nil
+	}
+	src := a.pending[0]
+	a.pending[0] = nil
+	a.pending = a.pending[1:]
+	delete(a.queued, src)
+	return src
+}
+
+func (a *asyncEvents) any() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.pending) > 0
+}
+
+// setCut installs the function that ends the current wait when news comes; it reports
+// whether news is already there (then the wait should not begin).
+func (a *asyncEvents) setCut(cut context.CancelFunc) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.cut = cut
+	return len(a.pending) > 0
+}
+
+// ---------------------------------------------------------------- listeners
+
+// listener is one SocketListen.
+type listener struct {
+	sock     *sockets.Socket
+	owned    bool // SocketListen opened the socket: DeleteObject closes it
+	handlers Expr // HandlerFunctions as given (an association, or Automatic)
+	handler  Expr // its "DataReceived" function (nil: none)
+	keysSpec Expr // HandlerFunctionsKeys as given
+	keys     []string
+	sepSpec  Expr // RecordSeparators as given
+	seps     [][]byte
+	sepN     int // RecordSeparators -> n: records of n bytes
+	encSpec  Expr
+	enc      string
+	partial  map[*sockets.Socket][]byte // the unfinished record of each source
+}
+
+var (
+	defaultHandlerKeys = []string{"Timestamp", "Socket", "SourceSocket", "Data"}
+	validHandlerKeys   = map[string]bool{"Timestamp": true, "Socket": true, "SourceSocket": true,
+		"Data": true, "DataBytes": true, "DataByteArray": true, "MultipartComplete": true}
+)
+
+func listenerExpr(l *listener) Expr { return NewNormal(sys("SocketListener"), String(l.sock.ID)) }
+
+// listenerOf reads SocketListener["uuid"]: the live listener, or nil with
+// SocketListener::invalidSock.
+func (s *Session) listenerOf(e Expr) *listener {
+	n, ok := e.(*Normal)
+	if ok && n.Head == sys("SocketListener") && len(n.Args) == 1 {
+		if id, ok := n.Args[0].(String); ok {
+			if l := s.listeners[string(id)]; l != nil && !l.sock.Closed() {
+				return l
+			}
+		}
+	}
+	s.Message("SocketListener", "invalidSock", e)
+	return nil
+}
+
+// formatListener prints a listener with the summary of its socket.
+func formatListener(n *Normal, form Form) (string, bool) {
+	if form != OutputFormat && form != messageFormat || len(n.Args) != 1 {
+		return "", false
+	}
+	id, ok := n.Args[0].(String)
+	if !ok {
+		return "", false
+	}
+	sock, ok := sockets.Find(string(id))
+	if !ok {
+		return "", false
+	}
+	return "SocketListener[«" + socketSummary(sock) + "»]", true
+}
+
+func fnSocketListen(s *Session, c *Normal) Expr {
+	const fn = "SocketListen"
+	pos, opts, ok := s.Options(c.Head.(*Symbol).builtin, c)
+	if !ok {
+		return SymFailed
+	}
+	handlers := opts["HandlerFunctions"]
+	if len(pos) == 2 {
+		a := NewAssoc()
+		a.Set(String("DataReceived"), pos[1], true)
+		handlers = a
+	}
+	l := &listener{partial: map[*sockets.Socket][]byte{}}
+	if !s.setHandlers(fn, l, handlers) || !s.setHandlerKeys(fn, l, opts["HandlerFunctionsKeys"]) ||
+		!s.setRecordSeparators(l, opts["RecordSeparators"]) || !s.setListenEncoding(fn, l, opts["CharacterEncoding"]) {
+		return SymFailed
+	}
+	sock, isSock, handled := s.socketArg(pos[0])
+	switch {
+	case handled && !isSock:
+		return SymFailed
+	case !handled:
+		// an address: SocketListen opens a TCP server there, as SocketOpen[spec, "TCP"] would
+		opened := s.Eval(NewNormal(sys("SocketOpen"), pos[0], String("TCP")))
+		if sock, isSock, _ = s.socketArg(opened); !isSock {
+			return SymFailed
+		}
+		l.owned = true
+	}
+	l.sock = sock
+	if old := s.listeners[sock.ID]; old != nil {
+		l.owned = l.owned || old.owned
+	}
+	if s.listeners == nil {
+		s.listeners = map[string]*listener{}
+	}
+	s.listeners[sock.ID] = l
+	sock.Watch(s.async.note)
+	if sock.Ready() { // what arrived before the listener is its first event
+		s.async.note(sock)
+	}
+	for _, cl := range sock.Clients() {
+		if cl.Ready() {
+			s.async.note(cl)
+		}
+	}
+	return listenerExpr(l)
+}
+
+func fnSocketListener(s *Session, c *Normal) Expr { return nil }
+
+// setHandlers reads HandlerFunctions: Automatic or an association whose only key is
+// "DataReceived".
+func (s *Session) setHandlers(fn string, l *listener, spec Expr) bool {
+	l.handlers, l.handler = spec, nil
+	if spec == SymAutomatic {
+		return true
+	}
+	a, ok := spec.(*Assoc)
+	if !ok {
+		s.Message(fn, "pollError", spec)
+		return false
+	}
+	var bad []Expr
+	for i, k := range a.Keys() {
+		if k == String("DataReceived") {
+			l.handler = a.Values()[i]
+		} else {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) > 0 {
+		s.Message(fn, "pollError", List(bad...))
+		return false
+	}
+	return true
+}
+
+// setHandlerKeys reads HandlerFunctionsKeys: Default, Automatic, one key, or a list of keys.
+func (s *Session) setHandlerKeys(fn string, l *listener, spec Expr) bool {
+	l.keysSpec = spec
+	switch x := spec.(type) {
+	case *Symbol:
+		if x == sys("Default") || x == SymAutomatic {
+			l.keys = defaultHandlerKeys
+			return true
+		}
+	case String:
+		if validHandlerKeys[string(x)] {
+			l.keys = []string{string(x)}
+			return true
+		}
+	case *Normal:
+		if x.Head == SymList {
+			keys := make([]string, 0, len(x.Args))
+			for _, k := range x.Args {
+				ks, ok := k.(String)
+				if !ok || !validHandlerKeys[string(ks)] {
+					keys = nil
+					break
+				}
+				keys = append(keys, string(ks))
+			}
+			if keys != nil || len(x.Args) == 0 {
+				l.keys = keys
+				return true
+			}
+		}
+	}
+	s.Message(fn, "invalidHandlerKeys", spec)
+	return false
+}
+
+// setRecordSeparators reads RecordSeparators: None or {} (one event per piece that
+// arrives), n > 0 (one per n bytes), a string or a list of strings (one per record).
+func (s *Session) setRecordSeparators(l *listener, spec Expr) bool {
+	l.sepSpec, l.seps, l.sepN = spec, nil, 0
+	switch x := spec.(type) {
+	case *Symbol:
+		if x == SymNone {
+			return true
+		}
+	case Int:
+		if x > 0 && x <= maxMessage {
+			l.sepN = int(x)
+			return true
+		}
+	case String:
+		if x != "" {
+			l.seps = [][]byte{[]byte(x)}
+			return true
+		}
+	case *Normal:
+		if x.Head == SymList {
+			for _, e := range x.Args {
+				str, ok := e.(String)
+				if !ok || str == "" {
+					l.seps = nil
+					s.Message("SocketListener", "invalidRecSep", spec)
+					return false
+				}
+				l.seps = append(l.seps, []byte(str))
+			}
+			return true
+		}
+	}
+	s.Message("SocketListener", "invalidRecSep", spec)
+	return false
+}
+
+func (s *Session) setListenEncoding(fn string, l *listener, spec Expr) bool {
+	enc, ok := s.bytesEncodingArg(fn, spec)
+	if ok {
+		l.encSpec, l.enc = spec, enc
+	}
+	return ok
+}
+
+// listenerProperty is listener["Socket"], listener[] (its settings) and listener[option].
+func listenerProperty(s *Session, obj *Normal, args []Expr) Expr {
+	l := s.listenerOf(obj)
+	if l == nil {
+		return SymFailed
+	}
+	settings := func() *Assoc {
+		a := NewAssoc()
+		a.Set(String("CharacterEncoding"), l.encSpec, false)
+		a.Set(String("HandlerFunctions"), l.handlers, false)
+		a.Set(String("HandlerFunctionsKeys"), l.keysSpec, false)
+		a.Set(String("RecordSeparators"), l.sepSpec, false)
+		a.Set(String("Socket"), socketExpr(l.sock), false)
+		return a
+	}
+	if len(args) == 0 {
+		return settings()
+	}
+	if len(args) == 1 {
+		if v, ok := settings().Get(String(optionName(args[0]))); ok {
+			return v
+		}
+	}
+	s.Message("SocketListener", "invalidOpt", args[0])
+	return SymFailed
+}
+
+// setListenerProperty is listener[option] = value, for the four options.
+func setListenerProperty(s *Session, obj *Normal, args []Expr, value Expr) Expr {
+	l := s.listenerOf(obj)
+	if l == nil {
+		return SymFailed
+	}
+	if len(args) != 1 {
+		s.Message("SocketListener", "invalidOpt", List(args...))
+		return SymFailed
+	}
+	const fn = "SocketListener"
+	ok := false
+	switch name := optionName(args[0]); name {
+	case "HandlerFunctions":
+		ok = s.setHandlers(fn, l, value)
+	case "HandlerFunctionsKeys":
+		ok = s.setHandlerKeys(fn, l, value)
+	case "RecordSeparators":
+		ok = s.setRecordSeparators(l, value)
+		clear(l.partial)
+	case "CharacterEncoding":
+		ok = s.setListenEncoding(fn, l, value)
+	default:
+		s.Message(fn, "invalidOpt", args[0])
+	}
+	if !ok {
+		return SymFailed
+	}
+	return value
+}
+
+func fnDeleteObject(s *Session, c *Normal) Expr {
+	if n, ok := c.Args[0].(*Normal); ok && n.Head == SymList {
+		result := Expr(SymNull)
+		for _, e := range n.Args {
+			if s.deleteListener(e) != SymNull {
+				result = SymFailed
+			}
+		}
+		return result
+	}
+	return s.deleteListener(c.Args[0])
+}
+
+func (s *Session) deleteListener(e Expr) Expr {
+	n, ok := e.(*Normal)
+	if !ok || n.Head != sys("SocketListener") || len(n.Args) != 1 {
+		return nil
+	}
+	id, _ := n.Args[0].(String)
+	l := s.listeners[string(id)]
+	if l == nil {
+		sock := e
+		if sk, found := s.registry().Get(string(id)); found {
+			sock = socketExpr(sk)
+		}
+		s.Message("SocketListener", "nosock", sock)
+		return SymFailed
+	}
+	s.stopListener(l)
+	if l.owned && !l.sock.Closed() {
+		l.sock.Close()
+		s.reportDropped(l.sock)
+	}
+	return SymNull
+}
+
+func (s *Session) stopListener(l *listener) {
+	l.sock.Watch(nil)
+	delete(s.listeners, l.sock.ID)
+}
+
+// listenerFor is the listener that hears src: its own, else its server's.
+func (s *Session) listenerFor(src *sockets.Socket) *listener {
+	if l := s.listeners[src.ID]; l != nil {
+		return l
+	}
+	if src.Server != nil {
+		return s.listeners[src.Server.ID]
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------- running handlers
+
+// handlerBatch is how many pieces of one source are handled before the next source gets its
+// turn: a flood on one socket does not starve the others.
+const handlerBatch = 64
+
+// runHandlers handles the news that has come, until there is none or the evaluation is
+// stopping. It is a safe point: call it only where evaluation may be interrupted by handlers.
+func (s *Session) runHandlers() {
+	if len(s.listeners) == 0 {
+		return
+	}
+	for !s.stopping() {
+		src := s.async.next()
+		if src == nil {
+			return
+		}
+		l := s.listenerFor(src)
+		if l == nil || l.sock.Closed() {
+			if l != nil {
+				s.stopListener(l)
+			}
+			continue
+		}
+		if s.serveGuarded(l, src) {
+			s.async.note(src) // more is waiting: after the others
+		}
+	}
+}
+
+// serveGuarded is serve; when a handler is stopped (Ctrl-C), what is left on src waits for
+// the next safe point.
+func (s *Session) serveGuarded(l *listener, src *sockets.Socket) (more bool) {
+	finished := false
+	defer func() {
+		if !finished {
+			s.async.note(src)
+		}
+	}()
+	more = s.serve(l, src)
+	finished = true
+	return more
+}
+
+// serve takes what has arrived on src and runs l's handler on each piece; it reports whether
+// more is waiting.
+func (s *Session) serve(l *listener, src *sockets.Socket) bool {
+	for i := 0; i < handlerBatch; i++ {
+		if src.Closed() {
+			return false
+		}
+		if src.ZMQ() != nil {
+			msg, ok, err := src.TryReadMessage()
+			if err != nil || !ok {
+				return false
+			}
+			for j, f := range msg { // one event per frame, as Wolfram's ZeroMQ listeners have it
+				s.handle(l, src, f, j == len(msg)-1)
+			}
+			continue
+		}
+		data, err := src.TryRead(maxMessage)
+		if errors.Is(err, io.EOF) || err != nil && data == nil {
+			if rest := l.partial[src]; len(rest) > 0 { // the end finishes the last record
+				delete(l.partial, src)
+				s.handle(l, src, rest, true)
+			}
+			return false
+		}
+		if data == nil {
+			return false
+		}
+		for _, rec := range l.records(src, data) {
+			s.handle(l, src, rec, true)
+		}
+	}
+	return src.Ready()
+}
+
+// records cuts what arrived into the listener's records, keeping an unfinished one for later.
+func (l *listener) records(src *sockets.Socket, data []byte) [][]byte {
+	if l.sepN == 0 && l.seps == nil {
+		return [][]byte{data}
+	}
+	buf := data
+	if rest := l.partial[src]; len(rest) > 0 {
+		buf = append(rest, data...)
+	}
+	var out [][]byte
+	for {
+		if l.sepN > 0 {
+			if len(buf) < l.sepN {
+				break
+			}
+			out = append(out, buf[:l.sepN:l.sepN])
+			buf = buf[l.sepN:]
+			continue
+		}
+		at, width := -1, 0
+		for _, sep := range l.seps {
+			if i := bytes.Index(buf, sep); i >= 0 && (at < 0 || i < at) {
+				at, width = i, len(sep)
+			}
+		}
+		if at < 0 {
+			break
+		}
+		out = append(out, buf[:at:at])
+		buf = buf[at+width:]
+	}
+	if len(buf) > 0 {
+		l.partial[src] = append([]byte(nil), buf...)
+	} else {
+		delete(l.partial, src)
+	}
+	return out
+}
+
+// handle runs the handler on one piece of data. A handler that fails prints its message and
+// the listener goes on; Ctrl-C stops it (and what it interrupted).
+func (s *Session) handle(l *listener, src *sockets.Socket, data []byte, complete bool) {
+	if l.handler == nil {
+		return
+	}
+	a := NewAssoc()
+	for _, k := range l.keys {
+		var v Expr
+		switch k {
+		case "Timestamp":
+			v = dateNowObject(s.Now())
+		case "Socket":
+			v = socketExpr(l.sock)
+		case "SourceSocket":
+			v = socketExpr(src)
+		case "Data":
+			if l.enc == encUTF8 {
+				v = String(bytesDecodeUTF8(data))
+			} else {
+				v = String(bytesLatin1(data))
+			}
+		case "DataBytes":
+			bs := make([]Expr, len(data))
+			for i, b := range data {
+				bs[i] = Int(b)
+			}
+			v = List(bs...)
+		case "DataByteArray":
+			v = &ByteArray{B: data}
+		case "MultipartComplete":
+			v = Bool(complete)
+		}
+		a.Set(String(k), v, false)
+	}
+	s.callHandler(l.handler, a)
+}
+
+// callHandler evaluates f[arg] as a handler: a Go panic or an uncaught Throw is reported as
+// at the top level, and evaluation goes on after it; an abort goes on up.
+func (s *Session) callHandler(f, arg Expr) {
+	depth := s.depth
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if _, ok := r.(abortSignal); ok {
+			panic(r)
+		}
+		s.depth = depth
+		s.topLevelSignal(r, InputForm(f)+"[…]")
+	}()
+	s.Eval(NewNormal(f, arg))
+}
+
+// ---------------------------------------------------------------- safe points
+
+// waitSafely runs wait — a blocking call that watches ctx and gives up after d (< 0: no
+// limit) — with handlers running meanwhile: when news comes, wait's context ends, the
+// handlers run, and wait is called again with the time left.
+func (s *Session) waitSafely(d time.Duration, wait func(ctx context.Context, d time.Duration) (bool, error)) (bool, error) {
+	if len(s.listeners) == 0 {
+		return wait(s.ctx, d)
+	}
+	var deadline time.Time
+	if d >= 0 {
+		deadline = time.Now().Add(d)
+	}
+	for {
+		s.runHandlers()
+		left := time.Duration(-1)
+		if d >= 0 {
+			if left = time.Until(deadline); left < 0 {
+				left = 0
+			}
+		}
+		ctx, cancel := context.WithCancel(s.ctx)
+		if s.async.setCut(cancel) {
+			cancel()
+		}
+		ok, err := wait(ctx, left)
+		s.async.setCut(nil)
+		cancel()
+		if err != nil && s.ctx.Err() == nil && ctx.Err() != nil && !s.stopping() {
+			continue // news: handle it, then wait on
+		}
+		return ok, err
+	}
+}
+
+// waitSocket is sock.Wait as a safe point.
+func (s *Session) waitSocket(sock *sockets.Socket, d time.Duration) (bool, error) {
+	return s.waitSafely(d, func(ctx context.Context, d time.Duration) (bool, error) { return sock.Wait(ctx, d) })
+}
+
+// Wake delivers when a listener has news; an idle REPL then calls RunHandlers.
+func (s *Session) Wake() <-chan struct{} { return s.async.wake }
+
+// RunHandlers runs the handlers of what has arrived, as a safe point between inputs: under
+// ctx, whose cancelling (Ctrl-C) stops the handler under way. It reports whether it ran any
+// listener's handlers at all (false: nothing to do).
+func (s *Session) RunHandlers(ctx context.Context) bool {
+	if len(s.listeners) == 0 || !s.async.any() {
+		return false
+	}
+	s.handling.Store(true)
+	defer s.handling.Store(false)
+	s.do(ctx, "", func() Expr {
+		s.runHandlers()
+		return SymNull
+	})
+	if s.async.any() {
+		s.async.signal() // stopped by Ctrl-C: the rest are handled at the next safe point
+	}
+	return true
+}
+
+// Handling reports whether handlers are running between inputs (RunHandlers): Ctrl-C then
+// stops them, not the input being typed.
+func (s *Session) Handling() bool { return s.handling.Load() }
+
+// ---------------------------------------------------------------- SocketWaitNext, SocketWaitAll
+
+func fnSocketWaitNext(s *Session, c *Normal) Expr { return s.socketWait("SocketWaitNext", c, false) }
+func fnSocketWaitAll(s *Session, c *Normal) Expr  { return s.socketWait("SocketWaitAll", c, true) }
+
+// socketWait waits until one socket of the list (all: every one) is ready for the event. It
+// is a safe point. SocketWaitNext gives the ready ones, {} on timeout; SocketWaitAll its list,
+// also on timeout (as Wolfram's implementation does).
+func (s *Session) socketWait(fn string, c *Normal, all bool) Expr {
+	pos, opts, ok := s.Options(c.Head.(*Symbol).builtin, c)
+	if !ok {
+		return SymFailed
+	}
+	list, isList := pos[0].(*Normal)
+	if !isList || list.Head != SymList || len(list.Args) == 0 {
+		s.Message(fn, "sock")
+		return SymFailed
+	}
+	socks := make([]*sockets.Socket, len(list.Args))
+	for i, e := range list.Args {
+		id, isSock := socketID(e)
+		sock, found := s.registry().Get(id)
+		if !isSock || !found || sock.Closed() {
+			s.Message(fn, "sock")
+			return SymFailed
+		}
+		if tcpServer(sock) {
+			s.Message(fn, "tcpServerSockPoll", e)
+			return SymFailed
+		}
+		socks[i] = sock
+	}
+	event := "PollInput"
+	if len(pos) == 2 {
+		ev, _ := pos[1].(String)
+		if ev != "PollInput" && ev != "PollOutput" && ev != "PollError" {
+			s.Message(fn, "event", pos[1])
+			return SymFailed
+		}
+		event = string(ev)
+	}
+	limit, ok := timeoutArg(opts["TimeConstraint"])
+	if !ok {
+		s.Message(fn, "timeout", opts["TimeConstraint"])
+		return SymFailed
+	}
+	ready := pollReady(event)
+	readyOnes := func() []Expr {
+		var out []Expr
+		for i, sock := range socks {
+			if ready(sock) {
+				out = append(out, list.Args[i])
+			}
+		}
+		return out
+	}
+	_, err := s.waitSafely(limit, func(ctx context.Context, d time.Duration) (bool, error) {
+		if all {
+			return waitAll(ctx, socks, d, ready)
+		}
+		return sockets.WaitAny(ctx, socks, d, ready)
+	})
+	if err != nil {
+		s.abortIfInterrupted()
+	}
+	if all {
+		return list
+	}
+	return List(readyOnes()...)
+}
+
+// waitAll waits until ready holds for every socket, or ctx or the time limit ends the wait.
+func waitAll(ctx context.Context, socks []*sockets.Socket, d time.Duration, ready func(*sockets.Socket) bool) (bool, error) {
+	var deadline time.Time
+	if d >= 0 {
+		deadline = time.Now().Add(d)
+	}
+	for _, sock := range socks {
+		left := time.Duration(-1)
+		if d >= 0 {
+			if left = time.Until(deadline); left < 0 {
+				left = 0
+			}
+		}
+		one := []*sockets.Socket{sock}
+		if ok, err := sockets.WaitAny(ctx, one, left, ready); !ok || err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// pollReady is what an event type asks of a socket: data to read (PollInput); room to write
+// (PollOutput: a TCP connection that is open, a ZeroMQ socket with a peer, or one that drops
+// what it cannot send); its peer gone or its end reached (PollError).
+func pollReady(event string) func(*sockets.Socket) bool {
+	switch event {
+	case "PollOutput":
+		return func(sock *sockets.Socket) bool {
+			if z := sock.ZMQ(); z != nil {
+				return !sock.Closed() && (len(z.Peers()) > 0 || z.Type == "PUB" || z.Type == "XPUB")
+			}
+			return !sock.Closed() && !sock.AtEnd()
+		}
+	case "PollError":
+		return func(sock *sockets.Socket) bool { return sock.Closed() || sock.AtEnd() }
+	}
+	return (*sockets.Socket).Ready
+}
