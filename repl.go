@@ -114,10 +114,10 @@ type repl struct {
 	out         io.Writer
 	sigs        chan os.Signal
 	evalCh      chan job
-	interactive bool // a terminal: Ctrl-C aborts the input and the session goes on
+	interactive bool                               // a terminal: Ctrl-C aborts the input and the session goes on
 	idleCancel  atomic.Pointer[context.CancelFunc] // stops handlers running while the prompt is idle
-	showOut     bool // print In/Out numbering (terminal, transcript); else bare results
-	echo        bool // print In[n]:= and the input (transcript)
+	showOut     bool                               // print In/Out numbering (terminal, transcript); else bare results
+	echo        bool                               // print In[n]:= and the input (transcript)
 }
 
 // job is one input handed to the evaluator goroutine; a job without a node runs the

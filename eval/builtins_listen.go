@@ -39,7 +39,7 @@ var listenBuiltins = []*Builtin{
 			"invalidSock":   "The socket listener `1` is invalid.",
 		}},
 	{Name: "DeleteObject", Min: 1, Max: 1, Fn: fnDeleteObject,
-		Usage: "DeleteObject[listener] stops a SocketListener (and closes a socket SocketListen opened itself).\nDeleteObject[{obj1, obj2, …}] deletes each.",
+		Usage:    "DeleteObject[listener] stops a SocketListener (and closes a socket SocketListen opened itself).\nDeleteObject[{obj1, obj2, …}] deletes each.",
 		Messages: map[string]string{"listenerError": "An error occured while deleting `1`."}},
 	{Name: "SocketWaitNext", Min: 1, Max: 2, Fn: fnSocketWaitNext, Options: []Option{{"TimeConstraint", SymInfinity}},
 		Usage: "SocketWaitNext[{s1, s2, …}] waits until one of the sockets has data to read and gives the list of those that do.\n" +
