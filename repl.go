@@ -305,7 +305,15 @@ func (r *repl) evaluate(node *grammar.Node, src string) (eval.Result, bool) {
 	ctx, cancel := context.WithCancel(r.ctx)
 	defer cancel()
 	reply := make(chan eval.Result, 1)
-	r.evalCh <- job{ctx: ctx, node: node, src: src, reply: reply}
+	// the evaluator may be busy with handlers (the idle prompt's): Ctrl-C stops those
+	for sent := false; !sent; {
+		select {
+		case r.evalCh <- job{ctx: ctx, node: node, src: src, reply: reply}:
+			sent = true
+		case <-r.sigs:
+			r.interruptHandlers()
+		}
+	}
 	interrupted := false
 	for {
 		select {

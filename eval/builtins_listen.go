@@ -146,7 +146,14 @@ type listener struct {
 	sepN     int // RecordSeparators -> n: records of n bytes
 	encSpec  Expr
 	enc      string
-	partial  map[*sockets.Socket][]byte // the unfinished record of each source
+	partial  map[*sockets.Socket][]byte  // the unfinished record of each source
+	backlog  map[*sockets.Socket][]piece // pieces taken and not yet handled (a handler was stopped)
+}
+
+// piece is what one handler call gets: a record, a TCP read, or a ZeroMQ frame.
+type piece struct {
+	data     []byte
+	complete bool // the last frame of its message
 }
 
 var (
@@ -200,7 +207,7 @@ func fnSocketListen(s *Session, c *Normal) Expr {
 		a.Set(String("DataReceived"), pos[1], true)
 		handlers = a
 	}
-	l := &listener{partial: map[*sockets.Socket][]byte{}}
+	l := &listener{partial: map[*sockets.Socket][]byte{}, backlog: map[*sockets.Socket][]piece{}}
 	if !s.setHandlers(fn, l, handlers) || !s.setHandlerKeys(fn, l, opts["HandlerFunctionsKeys"]) ||
 		!s.setRecordSeparators(l, opts["RecordSeparators"]) || !s.setListenEncoding(fn, l, opts["CharacterEncoding"]) {
 		return SymFailed
@@ -387,14 +394,14 @@ func setListenerProperty(s *Session, obj *Normal, args []Expr, value Expr) Expr 
 	ok := false
 	switch name := optionName(args[0]); name {
 	case "HandlerFunctions":
-		ok = s.setHandlers(fn, l, value)
+		ok = s.setHandlers("SocketListen", l, value) // the messages are SocketListen's
 	case "HandlerFunctionsKeys":
-		ok = s.setHandlerKeys(fn, l, value)
+		ok = s.setHandlerKeys("SocketListen", l, value)
 	case "RecordSeparators":
 		ok = s.setRecordSeparators(l, value)
 		clear(l.partial)
 	case "CharacterEncoding":
-		ok = s.setListenEncoding(fn, l, value)
+		ok = s.setListenEncoding("SocketListen", l, value)
 	default:
 		s.Message(fn, "invalidOpt", args[0])
 	}
@@ -465,8 +472,8 @@ const handlerBatch = 64
 // runHandlers handles the news that has come, until there is none or the evaluation is
 // stopping. It is a safe point: call it only where evaluation may be interrupted by handlers.
 func (s *Session) runHandlers() {
-	if len(s.listeners) == 0 {
-		return
+	if len(s.listeners) == 0 || s.inHandler {
+		return // a handler that waits is not interrupted by the next one: they take turns
 	}
 	for !s.stopping() {
 		src := s.async.next()
@@ -505,34 +512,54 @@ func (s *Session) serveGuarded(l *listener, src *sockets.Socket) (more bool) {
 func (s *Session) serve(l *listener, src *sockets.Socket) bool {
 	for i := 0; i < handlerBatch; i++ {
 		if src.Closed() {
+			delete(l.backlog, src)
 			return false
 		}
-		if src.ZMQ() != nil {
-			msg, ok, err := src.TryReadMessage()
-			if err != nil || !ok {
-				return false
-			}
-			for j, f := range msg { // one event per frame, as Wolfram's ZeroMQ listeners have it
-				s.handle(l, src, f, j == len(msg)-1)
-			}
-			continue
-		}
-		data, err := src.TryRead(maxMessage)
-		if errors.Is(err, io.EOF) || err != nil && data == nil {
-			if rest := l.partial[src]; len(rest) > 0 { // the end finishes the last record
-				delete(l.partial, src)
-				s.handle(l, src, rest, true)
-			}
+		if len(l.backlog[src]) == 0 && !l.take(src) {
 			return false
 		}
-		if data == nil {
-			return false
+		// each piece leaves the backlog before its handler runs: one that is stopped is not
+		// run again, and the rest wait for the next safe point
+		for len(l.backlog[src]) > 0 {
+			p := l.backlog[src][0]
+			l.backlog[src] = l.backlog[src][1:]
+			s.handle(l, src, p.data, p.complete)
 		}
-		for _, rec := range l.records(src, data) {
-			s.handle(l, src, rec, true)
-		}
+		delete(l.backlog, src)
 	}
 	return src.Ready()
+}
+
+// take moves what has arrived on src into its backlog, as the pieces its handler gets: each
+// frame of a ZeroMQ message (as Wolfram's ZeroMQ listeners have it), each record of a TCP
+// stream, or each read when there are no record separators. It reports whether it took any.
+func (l *listener) take(src *sockets.Socket) bool {
+	if src.ZMQ() != nil {
+		msg, ok, err := src.TryReadMessage()
+		if err != nil || !ok {
+			return false
+		}
+		for j, f := range msg {
+			l.backlog[src] = append(l.backlog[src], piece{f, j == len(msg)-1})
+		}
+		return true
+	}
+	data, err := src.TryRead(maxMessage)
+	if errors.Is(err, io.EOF) || err != nil && data == nil {
+		if rest := l.partial[src]; len(rest) > 0 { // the end finishes the last record
+			delete(l.partial, src)
+			l.backlog[src] = append(l.backlog[src], piece{rest, true})
+			return true
+		}
+		return false
+	}
+	if data == nil {
+		return false
+	}
+	for _, rec := range l.records(src, data) {
+		l.backlog[src] = append(l.backlog[src], piece{rec, true})
+	}
+	return true
 }
 
 // records cuts what arrived into the listener's records, keeping an unfinished one for later.
@@ -616,7 +643,9 @@ func (s *Session) handle(l *listener, src *sockets.Socket, data []byte, complete
 // at the top level, and evaluation goes on after it; an abort goes on up.
 func (s *Session) callHandler(f, arg Expr) {
 	depth := s.depth
+	s.inHandler = true
 	defer func() {
+		s.inHandler = false
 		r := recover()
 		if r == nil {
 			return

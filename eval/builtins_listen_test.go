@@ -145,7 +145,7 @@ func TestRunHandlersBetweenInputs(t *testing.T) {
 	if l.s.RunHandlers(context.Background()) {
 		t.Fatal("RunHandlers ran handlers with nothing arrived")
 	}
-	l.quiet(`WriteString[push, "slow", "next"];`)
+	l.quiet("ZeroMQLink`ZMQSocketWriteMessage[push, {\"slow\", \"next\"}];") // two frames: two events
 	deadline := time.Now().Add(10 * time.Second)
 	for !l.s.async.any() && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)

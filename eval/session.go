@@ -60,6 +60,7 @@ type Session struct {
 	listeners map[string]*listener
 	async     *asyncEvents
 	handling  atomic.Bool
+	inHandler bool
 }
 
 // NewSession makes a session that prints Print output and messages to out.
