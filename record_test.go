@@ -221,6 +221,7 @@ func TestRecordTerminal(t *testing.T) {
 	s.keys("f[1 +]", "Enter")
 	s.waitFor("Syntax::sntxf")
 	s.keys("partial", "C-c")
+	s.waitFor("partial^C\nIn[4]:=")
 	s.keys("server = SocketOpen[Automatic]", "Enter")
 	s.waitFor("Out[4]= SocketObject[«TCP server · 127.0.0.1:")
 	s.keys("client = SocketConnect[server]", "Enter")
