@@ -36,15 +36,15 @@ const exitDiffers = 1
 type recorder struct {
 	mu         sync.Mutex
 	wl, golden *os.File
-	m          *masker      // masks into pending, as the replay's --mask does
-	pending    bytes.Buffer // masked output not yet in the golden file
-	before     maskerState  // the masker before the input under way, to forget it if dropped
-	inInput    bool         // between begin and end (or drop)
-	kept       int          // inputs recorded: the replay numbers them 1, 2, …
-	written    int64        // bytes in the golden file
-	tapped     bool         // the session's output is copied here
-	closed     bool         // the files are closed: at the end, or after a failed write
-	warn       io.Writer    // where a failed write is reported; the session goes on unrecorded
+	m          *masker     // masks into pending, as the replay's --mask does
+	pending    spillBuffer // masked output not yet in the golden file
+	before     maskerState // the masker before the input under way, to forget it if dropped
+	inInput    bool        // between begin and end (or drop)
+	kept       int         // inputs recorded: the replay numbers them 1, 2, …
+	written    int64       // bytes in the golden file
+	tapped     bool        // the session's output is copied here
+	closed     bool        // the files are closed: at the end, or after a failed write
+	warn       io.Writer   // where a failed write is reported; the session goes on unrecorded
 }
 
 // recordPaths gives the script and golden paths for --record NAME (NAME.wl also names them).
@@ -180,12 +180,8 @@ func (rec *recorder) end(input string, res eval.Result, interrupted bool) {
 
 // commit appends the pending transcript to the golden file.
 func (rec *recorder) commit() {
-	if rec.pending.Len() == 0 {
-		return
-	}
-	n, err := rec.golden.Write(rec.pending.Bytes())
-	rec.written += int64(n)
-	rec.pending.Reset()
+	n, err := rec.pending.WriteTo(rec.golden)
+	rec.written += n
 	if err != nil {
 		rec.fail(err)
 	}
@@ -201,6 +197,7 @@ func (rec *recorder) closeFiles() {
 	rec.closed = true
 	rec.wl.Close()
 	rec.golden.Close()
+	rec.pending.Close()
 }
 
 // Close writes what the session printed after its last input (sockets closed at exit say so)
@@ -224,6 +221,86 @@ func (rec *recorder) Close() {
 	if rec.kept == 0 && rec.written == 0 {
 		os.Remove(rec.wl.Name())
 		os.Remove(rec.golden.Name())
+	}
+}
+
+// spillAt is how much of an input's transcript the recorder holds in memory; beyond it the
+// rest waits in a temporary file.
+var spillAt int64 = 4 << 20
+
+// spillBuffer holds the transcript of the input under way until the input ends (when it goes
+// to the golden file) or is dropped: in memory up to spillAt bytes, then in an unnamed
+// temporary file, so that an input that prints for hours before Ctrl-C drops it costs no more
+// memory than a short one.
+type spillBuffer struct {
+	mem  bytes.Buffer
+	file *os.File // once spilled; reused for later inputs
+	size int64    // bytes held in file
+	err  error    // the first failed write to file, reported by WriteTo
+}
+
+func (b *spillBuffer) Write(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if b.size == 0 && int64(b.mem.Len()+len(p)) <= spillAt {
+		return b.mem.Write(p)
+	}
+	if b.file == nil {
+		f, err := os.CreateTemp("", "socketrepl-record-*")
+		if err != nil {
+			b.err = err
+			return 0, err
+		}
+		os.Remove(f.Name()) // it lives while open, and nothing is left behind after a crash
+		b.file = f
+	}
+	if b.size == 0 {
+		// what memory held goes first, in order
+		if _, err := b.file.Write(b.mem.Bytes()); err != nil {
+			b.err = err
+			return 0, err
+		}
+		b.size = int64(b.mem.Len())
+		b.mem.Reset()
+	}
+	n, err := b.file.Write(p)
+	b.size += int64(n)
+	if err != nil {
+		b.err = err
+	}
+	return n, err
+}
+
+// WriteTo writes everything held to w and empties the buffer.
+func (b *spillBuffer) WriteTo(w io.Writer) (int64, error) {
+	defer b.Reset()
+	if b.err != nil {
+		return 0, b.err
+	}
+	if b.size > 0 {
+		if _, err := b.file.Seek(0, io.SeekStart); err != nil {
+			return 0, err
+		}
+		return io.Copy(w, io.LimitReader(b.file, b.size))
+	}
+	n, err := w.Write(b.mem.Bytes())
+	return int64(n), err
+}
+
+// Reset drops everything held.
+func (b *spillBuffer) Reset() {
+	b.mem.Reset()
+	if b.file != nil {
+		b.file.Truncate(0)
+		b.file.Seek(0, io.SeekStart)
+	}
+	b.size, b.err = 0, nil
+}
+
+func (b *spillBuffer) Close() {
+	if b.file != nil {
+		b.file.Close()
 	}
 }
 

@@ -114,6 +114,17 @@ func TestRecordRefusesToOverwrite(t *testing.T) {
 // the rest as the replay will, forgets the ids the left-out input showed, and keeps what
 // arrived between inputs.
 func TestRecorderLeavesOut(t *testing.T) {
+	// in memory, and spilled to a file after 8 bytes, the recording is the same
+	for _, limit := range []int64{spillAt, 8} {
+		t.Run(fmt.Sprintf("spill after %d bytes", limit), func(t *testing.T) {
+			defer func(saved int64) { spillAt = saved }(spillAt)
+			spillAt = limit
+			recordLeavingOut(t)
+		})
+	}
+}
+
+func recordLeavingOut(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "unit")
 	sess := eval.NewSession(io.Discard)
 	rec, err := newRecorder(name, sess.SocketPorts, io.Discard)
