@@ -124,13 +124,17 @@ func (rec *recorder) begin(sess *eval.Session, input string) {
 		rec.tapped = true
 	}
 	rec.commit() // what arrived between inputs stays where it was shown
+	if rec.closed {
+		return
+	}
 	rec.before = rec.m.save()
 	rec.inInput = true
 	writeEcho(rec.m, fmt.Sprintf("In[%d]:= ", rec.kept+1), input)
 }
 
-// drop forgets the input under way: it did not parse, so a replay would report it at another
-// place and with another exit status, and it changed nothing.
+// drop forgets the input under way, which no replay would show the same: one that did not
+// parse (a replay reports it at another place, with another exit status, and it changed
+// nothing), or one that Ctrl-C interrupted (see end).
 func (rec *recorder) drop() {
 	if rec == nil {
 		return
