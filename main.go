@@ -44,6 +44,8 @@ type options struct {
 	history    string
 	noHistory  bool
 	debug      bool
+	record     string // --record NAME: keep the session as NAME.wl and NAME.golden
+	check      bool   // --check FILE.wl …: replay and compare with FILE.golden
 	files      []string
 }
 
@@ -60,6 +62,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, int, bool) {
 	fs.StringVar(&o.history, "history", "", "keep the terminal history in `PATH`")
 	fs.BoolVar(&o.noHistory, "no-history", false, "keep no terminal history")
 	fs.BoolVar(&o.debug, "debug", false, "add Go stack traces to Internal::panic messages")
+	fs.StringVar(&o.record, "record", "", "keep the session as `NAME`.wl (the inputs) and NAME.golden (what it showed, masked); never overwrites")
+	fs.BoolVar(&o.check, "check", false, "replay each FILE.wl as --transcript --mask would and compare it with FILE.golden")
 	help := fs.Bool("help", false, "print this help and exit")
 	version := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
@@ -83,13 +87,19 @@ func parseFlags(args []string, stderr io.Writer) (*options, int, bool) {
 		return nil, exitOK, true
 	}
 	o.files = fs.Args()
+	if o.check && (o.hasCode || o.record != "" || len(o.files) == 0) {
+		fmt.Fprintln(stderr, "socketrepl: --check takes FILE.wl … and neither -e nor --record")
+		return nil, exitUsage, true
+	}
 	return o, 0, false
 }
 
 const exitStatusText = `
 exit status: 0 when the input ran to its end (messages are ordinary output); n after Exit[n];
-1 when a script had a syntax error; 2 for a bad flag or an unreadable file; 130 after Ctrl-C
-in a script.
+1 when a script had a syntax error; 2 for a bad flag or an unreadable file, or when --record
+would overwrite a file; 130 after Ctrl-C in a script.
+--check: 0 when every replay matches its golden transcript, 1 when one differs, 2 when a file
+is missing, 130 after Ctrl-C.
 `
 
 func versionString() string {

@@ -42,6 +42,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if done {
 		return code
 	}
+	if o.check {
+		return checkScripts(ctx, o.files, stdout, stderr)
+	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt)
 	defer signal.Stop(sigs)
@@ -53,6 +56,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		defer m.Flush()
 		r.out = m
 		r.sess.SetOutput(m)
+	}
+	if o.record != "" {
+		rec, err := newRecorder(o.record, r.sess.SocketPorts, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "socketrepl: %v\n", err)
+			return exitUsage
+		}
+		defer rec.Close() // after the sockets have closed, which may print: defers run last first
+		r.rec = rec
 	}
 	r.sess.Now = clock
 	r.sess.Debug = o.debug
@@ -118,6 +130,7 @@ type repl struct {
 	idleCancel  atomic.Pointer[context.CancelFunc] // stops handlers running while the prompt is idle
 	showOut     bool                               // print In/Out numbering (terminal, transcript); else bare results
 	echo        bool                               // print In[n]:= and the input (transcript)
+	rec         *recorder                          // --record: the session's inputs and transcript go to files too (record.go)
 }
 
 // job is one input handed to the evaluator goroutine; a job without a node runs the
@@ -191,6 +204,7 @@ func (r *repl) loop(src lineSource, name string) int {
 			continue
 		}
 		src.Save(input)
+		r.rec.begin(r.sess, input)
 		if r.echo {
 			r.printEcho(prompt, input)
 		}
@@ -209,12 +223,14 @@ func (r *repl) loop(src lineSource, name string) int {
 			if !r.interactive {
 				status = exitSyntax
 			}
+			r.rec.drop()
 			if err == io.EOF {
 				return status
 			}
 			continue
 		}
 		res, interrupted := r.evaluate(node, input)
+		r.rec.end(input, res, interrupted)
 		if interrupted && r.interactive {
 			// the terminal echoed ^C where the cursor was
 			fmt.Fprintln(r.out)
@@ -286,14 +302,7 @@ func (r *repl) readInput(src lineSource, prompt string) (string, int, error) {
 }
 
 // printEcho prints In[n]:= and the input, continuation lines indented under the first.
-func (r *repl) printEcho(prompt, input string) {
-	cont := strings.Repeat(" ", len(prompt))
-	lines := strings.Split(input, "\n")
-	fmt.Fprintln(r.out, prompt+lines[0])
-	for _, l := range lines[1:] {
-		fmt.Fprintln(r.out, cont+l)
-	}
-}
+func (r *repl) printEcho(prompt, input string) { writeEcho(r.out, prompt, input) }
 
 // evaluate hands the input to the evaluator goroutine and waits, turning Ctrl-C (SIGINT)
 // into an abort of this input only. It reports whether Ctrl-C was pressed.

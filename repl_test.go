@@ -34,8 +34,8 @@ func runMain(t *testing.T, stdin string, args ...string) (string, int) {
 	return out.String(), code
 }
 
-// TestGolden runs every scripts/NAME.wl with --transcript, through the same code path as the
-// binary, and compares the output with scripts/NAME.golden. -update rewrites the goldens:
+// TestGolden runs every scripts/NAME.wl with --transcript --mask, as --check does (replay), and
+// compares the output with scripts/NAME.golden. -update rewrites the goldens:
 // review every rewrite before committing it.
 func TestGolden(t *testing.T) {
 	scripts, err := filepath.Glob("scripts/*.wl")
@@ -56,10 +56,8 @@ func TestGolden(t *testing.T) {
 			// the time limit interrupts it as Ctrl-C would, and the diff shows where
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			var out bytes.Buffer
-			code := run(ctx, []string{"--transcript", "--mask", script}, strings.NewReader(""), &out, &out)
-			got := out.String()
-			golden := strings.TrimSuffix(script, ".wl") + ".golden"
+			got, code := replay(ctx, script)
+			golden := goldenPath(script)
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -72,7 +70,7 @@ func TestGolden(t *testing.T) {
 			}
 			if got != string(want) {
 				t.Errorf("%s differs from %s (exit %d):\n%s\nrun: go test -run TestGolden/%s -update, and review the diff",
-					script, golden, code, lineDiff(string(want), got), name)
+					script, golden, code, explainDiff(ctx, script, string(want), got), name)
 			}
 		})
 	}
@@ -103,29 +101,6 @@ var goldenPeers = map[string]func(t *testing.T) (wait func()){
 		}()
 		return func() { <-done }
 	},
-}
-
-// lineDiff shows the first lines where two texts differ.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			b.WriteString("line " + itoa(i+1) + ":\n- " + wl + "\n+ " + gl + "\n")
-			if shown++; shown == 5 {
-				break
-			}
-		}
-	}
-	return b.String()
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
