@@ -65,7 +65,8 @@ var constants = []string{
 	"CharacterEncoding", "Unevaluated", "General", "Syntax", "Internal", "$RecursionLimit",
 	"Inequality", "Less", "Greater", "LessEqual", "GreaterEqual", "Unequal", "Equal", "Throw",
 	"Break", "Continue", "In", "Out", "Heads", "IgnoreCase", "Overlaps", "DateObject",
-	"Quantity", "Evaluate", "HoldPattern", "PatternTest", "IPAddress", "URL",
+	"Quantity", "Evaluate", "HoldPattern", "PatternTest", "IPAddress", "URL", "Byte", "Character",
+	"Expression", "Default",
 }
 
 func init() {
