@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return status
 	case !o.transcript && isTerminal(stdin) && isTerminal(stdout):
-		src, err := newTTYLines(o)
+		src, err := newTTYLines(o, r.sess.Complete)
 		if err != nil {
 			fmt.Fprintf(stderr, "socketrepl: %v\n", err)
 			return exitUsage

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/chzyer/readline"
 
@@ -24,7 +25,8 @@ func isTerminal(f any) bool {
 	return ok && readline.IsTerminal(int(file.Fd()))
 }
 
-func newTTYLines(o *options) (*ttyLines, error) {
+// newTTYLines opens the terminal; complete gives Tab's completions (eval.Session.Complete).
+func newTTYLines(o *options, complete func(line string, pos int) ([]string, int)) (*ttyLines, error) {
 	path, _ := history.Prepare(history.Path(history.FromEnv(o.history, o.noHistory)))
 	if path != "" {
 		_ = history.Trim(path, historyLimit)
@@ -37,11 +39,31 @@ func newTTYLines(o *options) (*ttyLines, error) {
 		HistorySearchFold:      true,
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "",
+		AutoComplete:           completer(complete),
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &ttyLines{rl: rl}, nil
+}
+
+// completer adapts the session's completion to readline, which wants, for each candidate,
+// the text to add after the word before the cursor, and the word's length.
+type completer func(line string, pos int) ([]string, int)
+
+func (c completer) Do(line []rune, pos int) ([][]rune, int) {
+	candidates, n := c(string(line), pos)
+	if n < 0 || n > pos || pos > len(line) {
+		return nil, 0
+	}
+	word := string(line[pos-n : pos])
+	out := make([][]rune, 0, len(candidates))
+	for _, cand := range candidates {
+		if rest, ok := strings.CutPrefix(cand, word); ok {
+			out = append(out, []rune(rest))
+		}
+	}
+	return out, n
 }
 
 func (t *ttyLines) Next(prompt string) (string, error) {
