@@ -158,7 +158,11 @@ func (r *repl) loop(src lineSource, name string) int {
 		if r.interactive {
 			place = fmt.Sprintf("In[%d]", r.sess.Line())
 		}
-		node, perr := grammar.ParseChunk(name, firstLine, input)
+		text := input
+		if q, ok := informationQuery(input); ok {
+			text = q // ?Name and ??Name
+		}
+		node, perr := grammar.ParseChunk(name, firstLine, text)
 		if perr != nil {
 			var se *grammar.SyntaxError
 			if errors.As(perr, &se) {
@@ -231,7 +235,7 @@ func (r *repl) readInput(src lineSource, prompt string) (string, int, error) {
 			}
 			continue
 		}
-		if !grammar.NeedsMore(b.String()) {
+		if isInformationQuery(b.String()) || !grammar.NeedsMore(b.String()) {
 			return b.String(), first, nil
 		}
 		p = cont

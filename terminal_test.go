@@ -220,7 +220,7 @@ func TestCompleterAdapter(t *testing.T) {
 }
 
 // TestTerminalCompletion: Tab completes a builtin, a name of the user's and a socket property
-// in a real terminal.
+// in a real terminal, and ?Name shows a builtin's usage.
 func TestTerminalCompletion(t *testing.T) {
 	tmux := peertest.NeedProgram(t, "tmux") // it drives the interactive terminal
 	bin := buildBinary(t)
@@ -245,5 +245,9 @@ func TestTerminalCompletion(t *testing.T) {
 	s.waitFor(`In[5]:= server["DestinationPort`)
 	s.keys(`"] > 0`, "Enter")
 	s.waitFor("Out[5]= True")
+
+	s.keys("?WriteString", "Enter")
+	s.waitFor("In[6]:= ?WriteString\nWriteString[sock, e1, e2, …] writes strings")
+	s.waitFor("In[7]:=")
 	s.keys("Quit[]", "Enter")
 }
