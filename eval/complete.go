@@ -358,9 +358,8 @@ func (c completionContext) stringCandidates(prefix string) []string {
 			out = append(out, t.zmqTypes...)
 		}
 	case '[':
-		sym := systemSymbols[f.head]
-		if f.exprHead || f.head != "" && (sym == nil || sym.builtin == nil) {
-			// sock["…"]: a property of whatever the head turns out to be
+		if f.exprHead || f.head != "" && systemSymbols[f.head] == nil {
+			// sock["…"]: a property of whatever the user's name or expression turns out to be
 			return append(out, t.properties...)
 		}
 		switch {

@@ -104,6 +104,7 @@ func TestComplete(t *testing.T) {
 		{"every property on an empty string", `sock["`, -1, allProperties(), 0},
 		{"a property assignment", `s["ZMQ_SUB`, -1, "ZMQ_SUBSCRIBE", 7},
 		{"a string argument of a builtin is no property", `StringJoin["Dest`, -1, "", 4},
+		{"nor of a system symbol", `URL["Dest`, -1, "", 4},
 
 		{"a ZeroMQ type", `SocketOpen[5555, {"ZMQ", "Pu`, -1, "Publish Pull Push", 2},
 		{"a ZeroMQ type, angle list", `SocketOpen[<"127.0.0.1",8080>,<"ZMQ","X`, -1, "XPublish XSubscribe", 1},
