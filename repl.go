@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return status
 	case terminal:
-		src, err := newTTYLines(o, r.interruptHandlers)
+		src, err := newTTYLines(o, r.sess.Complete, r.interruptHandlers)
 		if err != nil {
 			fmt.Fprintf(stderr, "socketrepl: %v\n", err)
 			return exitUsage
@@ -212,7 +212,11 @@ func (r *repl) loop(src lineSource, name string) int {
 		if r.interactive {
 			place = fmt.Sprintf("In[%d]", r.sess.Line())
 		}
-		node, perr := grammar.ParseChunk(name, firstLine, input)
+		text := input
+		if q, ok := informationQuery(input); ok {
+			text = q // ?Name and ??Name
+		}
+		node, perr := grammar.ParseChunk(name, firstLine, text)
 		if perr != nil {
 			var se *grammar.SyntaxError
 			if errors.As(perr, &se) {
@@ -294,7 +298,7 @@ func (r *repl) readInput(src lineSource, prompt string) (string, int, error) {
 			}
 			continue
 		}
-		if !grammar.NeedsMore(b.String()) {
+		if isInformationQuery(b.String()) || !grammar.NeedsMore(b.String()) {
 			return b.String(), first, nil
 		}
 		p = cont

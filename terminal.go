@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/chzyer/readline"
 
@@ -27,7 +28,9 @@ func isTerminal(f any) bool {
 	return ok && readline.IsTerminal(int(file.Fd()))
 }
 
-func newTTYLines(o *options, takeInterrupt func() bool) (*ttyLines, error) {
+// newTTYLines opens the terminal; complete gives Tab's completions (eval.Session.Complete);
+// takeInterrupt sees Ctrl-C first (see ttyLines).
+func newTTYLines(o *options, complete func(line string, pos int) ([]string, int), takeInterrupt func() bool) (*ttyLines, error) {
 	path, _ := history.Prepare(history.Path(history.FromEnv(o.history, o.noHistory)))
 	if path != "" {
 		_ = history.Trim(path, historyLimit)
@@ -47,12 +50,32 @@ func newTTYLines(o *options, takeInterrupt func() bool) (*ttyLines, error) {
 			}
 			return r, true
 		},
+		AutoComplete: completer(complete),
 	})
 	if err != nil {
 		return nil, err
 	}
 	t.rl = rl
 	return t, nil
+}
+
+// completer adapts the session's completion to readline, which wants, for each candidate,
+// the text to add after the word before the cursor, and the word's length.
+type completer func(line string, pos int) ([]string, int)
+
+func (c completer) Do(line []rune, pos int) ([][]rune, int) {
+	candidates, n := c(string(line), pos)
+	if n < 0 || n > pos || pos > len(line) {
+		return nil, 0
+	}
+	word := string(line[pos-n : pos])
+	out := make([][]rune, 0, len(candidates))
+	for _, cand := range candidates {
+		if rest, ok := strings.CutPrefix(cand, word); ok {
+			out = append(out, []rune(rest))
+		}
+	}
+	return out, n
 }
 
 func (t *ttyLines) Next(prompt string) (string, error) {

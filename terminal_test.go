@@ -202,3 +202,52 @@ func TestTerminalSocketInterrupt(t *testing.T) {
 	s.keys(`ByteArrayToString[SocketReadMessage[remote]]`, "Enter")
 	s.waitFor("Out[8]= ghi")
 }
+
+// The completer hands readline what to add after the word, and drops a candidate that does
+// not continue it (readline would append it to the word regardless).
+func TestCompleterAdapter(t *testing.T) {
+	c := completer(func(line string, pos int) ([]string, int) {
+		return []string{"SocketReadMessage", "SocketReadyQ", "Other"}, 8
+	})
+	got, n := c.Do([]rune(`x = SocketRe + 1`), 12)
+	if n != 8 || len(got) != 2 || string(got[0]) != "adMessage" || string(got[1]) != "adyQ" {
+		t.Errorf("got %q, %d", got, n)
+	}
+	bad := completer(func(string, int) ([]string, int) { return []string{"abc"}, 5 })
+	if got, n := bad.Do([]rune("ab"), 2); got != nil || n != 0 {
+		t.Errorf("a word longer than the line: got %q, %d", got, n)
+	}
+}
+
+// TestTerminalCompletion: Tab completes a builtin, a name of the user's and a socket property
+// in a real terminal, and ?Name shows a builtin's usage.
+func TestTerminalCompletion(t *testing.T) {
+	tmux := peertest.NeedProgram(t, "tmux") // it drives the interactive terminal
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	s := startTmux(t, tmux, filepath.Join(dir, "tmux.sock"), "complete", []string{"HOME=" + dir, "TERM=xterm"}, bin+" --no-history")
+	s.waitFor("In[1]:=")
+	s.keys("ToUpperCa", "Tab")
+	s.waitFor("In[1]:= ToUpperCase")
+	s.keys(`["abc"]`, "Enter")
+	s.waitFor("Out[1]= ABC")
+
+	s.keys("greeting = 1", "Enter")
+	s.waitFor("Out[2]= 1")
+	s.keys("gree", "Tab")
+	s.waitFor("In[3]:= greeting")
+	s.keys(" + 1", "Enter")
+	s.waitFor("Out[3]= 2")
+
+	s.keys(`server = SocketOpen[Automatic]\;`, "Enter")
+	s.waitFor("In[5]:=")
+	s.keys(`server["DestinationPo`, "Tab")
+	s.waitFor(`In[5]:= server["DestinationPort`)
+	s.keys(`"] > 0`, "Enter")
+	s.waitFor("Out[5]= True")
+
+	s.keys("?WriteString", "Enter")
+	s.waitFor("In[6]:= ?WriteString\nWriteString[sock, e1, e2, …] writes strings")
+	s.waitFor("In[7]:=")
+	s.keys("Quit[]", "Enter")
+}

@@ -49,7 +49,7 @@ type Option struct {
 // families lists the builtin tables; each family file contributes one.
 var families = [][]*Builtin{
 	coreBuiltins, mathBuiltins, listBuiltins, stringBuiltins, bytesBuiltins, socketBuiltins,
-	socketIOBuiltins, zmqBuiltins, listenBuiltins,
+	socketIOBuiltins, zmqBuiltins, listenBuiltins, helpBuiltins,
 }
 
 // constants are system symbols without a function: they evaluate to themselves.
@@ -65,8 +65,8 @@ var constants = []string{
 	"CharacterEncoding", "Unevaluated", "General", "Syntax", "Internal", "$RecursionLimit",
 	"Inequality", "Less", "Greater", "LessEqual", "GreaterEqual", "Unequal", "Equal", "Throw",
 	"Break", "Continue", "In", "Out", "Heads", "IgnoreCase", "Overlaps", "DateObject",
-	"Quantity", "Evaluate", "HoldPattern", "PatternTest", "IPAddress", "URL",
-	"HandlerFunctions", "HandlerFunctionsKeys", "RecordSeparators", "Default",
+	"Quantity", "Evaluate", "HoldPattern", "PatternTest", "IPAddress", "URL", "Byte", "Character",
+	"Expression", "Default", "LongForm", "HandlerFunctions", "HandlerFunctionsKeys", "RecordSeparators",
 }
 
 func init() {
@@ -211,7 +211,7 @@ func init() {
 		PrimeQ Short Shallow Mean Median Variance StandardDeviation Sinh Cosh Tanh Tan ArcTan ArcSin
 		ArcCos Sec Csc Cot Solve NSolve Reduce Integrate NIntegrate D Dt Simplify FullSimplify Expand
 		Factor Together Apart Series Limit Sum Product Det Inverse Eigenvalues Dot Cross Norm Import
-		Export Get Put Needs BeginPackage EndPackage Begin End Information Definition Names Context
+		Export Get Put Needs BeginPackage EndPackage Begin End Definition Names Context
 		Contexts Interpretation Style Row Column Grid TableForm MatrixForm StringForm Framed Panel
 		Button Slider Entity Quantity UnitConvert Interval Root Roots Conjugate Re Im Arg Complex
 		FromDigits IntegerDigits Divisors PrimePi FactorInteger Binomial Fibonacci Gamma Erf Zeta

@@ -550,6 +550,9 @@ func fnHead(s *Session, c *Normal) Expr {
 func attrList(a Attr) Expr {
 	var out []Expr
 	for _, an := range attrNames {
+		if a&HoldAll == HoldAll && (an.a == HoldFirst || an.a == HoldRest) {
+			continue // HoldAll is both, and Wolfram names it alone
+		}
 		if a&an.a == an.a {
 			out = append(out, sys(an.name))
 		}

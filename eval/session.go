@@ -61,6 +61,8 @@ type Session struct {
 	async     *asyncEvents
 	handling  atomic.Bool
 	inHandler bool
+	// names is the user's names for Complete, which runs on another goroutine (complete.go).
+	names atomic.Pointer[[]string]
 }
 
 // NewSession makes a session that prints Print output and messages to out.
@@ -191,6 +193,7 @@ func (s *Session) Run(ctx context.Context, n *grammar.Node, source string) (res 
 		s.outs = append(s.outs, SymNull)
 	}
 	s.outs[line-1] = res.Value
+	s.publishNames()
 	return res
 }
 
