@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/socketrepl/socketrepl/grammar"
 )
@@ -27,3 +28,30 @@ func benchEval(b *testing.B, src string) {
 func BenchmarkDoAddTo(b *testing.B)      { benchEval(b, "x = 0; Do[x += 1, {10^6}]") }
 func BenchmarkTablePower(b *testing.B)   { benchEval(b, "Table[i^2, {i, 10^6}];") }
 func BenchmarkFunctionCall(b *testing.B) { benchEval(b, "f[x_] := x + 1; Do[f[i], {i, 10^5}]") }
+
+// BenchmarkListenHandler: a SocketListen handler counting messages that a session's own PUSH
+// queued beforehand and that have arrived (so the figure is the handler path alone: taking a
+// message, making the event, evaluating the handler). Per op: one message.
+func BenchmarkListenHandler(b *testing.B) {
+	s := NewSession(io.Discard)
+	defer s.CloseSockets()
+	do := func(src string) Expr {
+		n, err := grammar.Parse(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s.Do(context.Background(), s.Lower(n), src).Value
+	}
+	do(`pull = SocketOpen[Automatic, {"ZMQ", "Pull"}]; push = SocketConnect[pull]; count = 0;`)
+	do(`l = SocketListen[pull, (If[count == 0, t0 = 1]; count++) &];`)
+	const chunk = 500 // within the high-water marks: nothing waits
+	b.ReportAllocs()
+	b.ResetTimer()
+	for done := 0; done < b.N; done += chunk {
+		b.StopTimer()
+		do(`Do[WriteString[push, "0123456789012345678901234567890123456789012345678901234567890123"], {` + itoa(min(chunk, b.N-done)) + `}]`)
+		time.Sleep(20 * time.Millisecond) // they arrive; no safe point runs the handler meanwhile
+		b.StartTimer()
+		do(`While[count < ` + itoa(min(done+chunk, b.N)) + `, Pause[0]]`)
+	}
+}

@@ -136,11 +136,13 @@ func (a *asyncEvents) setCut(cut context.CancelFunc) bool {
 // listener is one SocketListen.
 type listener struct {
 	sock     *sockets.Socket
+	sockExpr Expr // SocketObject[id], made once
 	owned    bool // SocketListen opened the socket: DeleteObject closes it
 	handlers Expr // HandlerFunctions as given (an association, or Automatic)
 	handler  Expr // its "DataReceived" function (nil: none)
 	keysSpec Expr // HandlerFunctionsKeys as given
 	keys     []string
+	keyExprs []Expr // the keys as the association holds them, made once
 	sepSpec  Expr // RecordSeparators as given
 	seps     [][]byte
 	sepN     int // RecordSeparators -> n: records of n bytes
@@ -224,7 +226,7 @@ func fnSocketListen(s *Session, c *Normal) Expr {
 		}
 		l.owned = true
 	}
-	l.sock = sock
+	l.sock, l.sockExpr = sock, socketExpr(sock)
 	if old := s.listeners[sock.ID]; old != nil {
 		l.owned = l.owned || old.owned
 	}
@@ -247,102 +249,98 @@ func fnSocketListen(s *Session, c *Normal) Expr {
 func fnSocketListener(s *Session, c *Normal) Expr { return nil }
 
 // setHandlers reads HandlerFunctions: Automatic or an association whose only key is
-// "DataReceived".
+// "DataReceived". A bad setting changes nothing.
 func (s *Session) setHandlers(fn string, l *listener, spec Expr) bool {
-	l.handlers, l.handler = spec, nil
-	if spec == SymAutomatic {
-		return true
-	}
-	a, ok := spec.(*Assoc)
-	if !ok {
-		s.Message(fn, "pollError", spec)
-		return false
-	}
-	var bad []Expr
-	for i, k := range a.Keys() {
-		if k == String("DataReceived") {
-			l.handler = a.Values()[i]
-		} else {
-			bad = append(bad, k)
+	var handler Expr
+	if spec != SymAutomatic {
+		a, ok := spec.(*Assoc)
+		if !ok {
+			s.Message(fn, "pollError", spec)
+			return false
+		}
+		var bad []Expr
+		for i, k := range a.Keys() {
+			if k == String("DataReceived") {
+				handler = a.Values()[i]
+			} else {
+				bad = append(bad, k)
+			}
+		}
+		if len(bad) > 0 {
+			s.Message(fn, "pollError", List(bad...))
+			return false
 		}
 	}
-	if len(bad) > 0 {
-		s.Message(fn, "pollError", List(bad...))
-		return false
-	}
+	l.handlers, l.handler = spec, handler
 	return true
 }
 
 // setHandlerKeys reads HandlerFunctionsKeys: Default, Automatic, one key, or a list of keys.
+// A bad setting changes nothing.
 func (s *Session) setHandlerKeys(fn string, l *listener, spec Expr) bool {
-	l.keysSpec = spec
+	keys, ok := handlerKeys(spec)
+	if !ok {
+		s.Message(fn, "invalidHandlerKeys", spec)
+		return false
+	}
+	l.keysSpec, l.keys = spec, keys
+	l.keyExprs = make([]Expr, len(keys))
+	for i, k := range keys {
+		l.keyExprs[i] = String(k)
+	}
+	return true
+}
+
+func handlerKeys(spec Expr) ([]string, bool) {
 	switch x := spec.(type) {
 	case *Symbol:
-		if x == sys("Default") || x == SymAutomatic {
-			l.keys = defaultHandlerKeys
-			return true
-		}
+		return defaultHandlerKeys, x == sys("Default") || x == SymAutomatic
 	case String:
-		if validHandlerKeys[string(x)] {
-			l.keys = []string{string(x)}
-			return true
-		}
+		return []string{string(x)}, validHandlerKeys[string(x)]
 	case *Normal:
-		if x.Head == SymList {
-			keys := make([]string, 0, len(x.Args))
-			for _, k := range x.Args {
-				ks, ok := k.(String)
-				if !ok || !validHandlerKeys[string(ks)] {
-					keys = nil
-					break
-				}
-				keys = append(keys, string(ks))
-			}
-			if keys != nil || len(x.Args) == 0 {
-				l.keys = keys
-				return true
-			}
+		if x.Head != SymList {
+			return nil, false
 		}
+		keys := make([]string, len(x.Args))
+		for i, k := range x.Args {
+			ks, ok := k.(String)
+			if !ok || !validHandlerKeys[string(ks)] {
+				return nil, false
+			}
+			keys[i] = string(ks)
+		}
+		return keys, true
 	}
-	s.Message(fn, "invalidHandlerKeys", spec)
-	return false
+	return nil, false
 }
 
 // setRecordSeparators reads RecordSeparators: None or {} (one event per piece that
-// arrives), n > 0 (one per n bytes), a string or a list of strings (one per record).
+// arrives), n > 0 (one per n bytes), a string or a list of strings (one per record). A bad
+// setting changes nothing.
 func (s *Session) setRecordSeparators(l *listener, spec Expr) bool {
-	l.sepSpec, l.seps, l.sepN = spec, nil, 0
+	var seps [][]byte
+	n, ok := 0, false
 	switch x := spec.(type) {
 	case *Symbol:
-		if x == SymNone {
-			return true
-		}
+		ok = x == SymNone
 	case Int:
-		if x > 0 && x <= maxMessage {
-			l.sepN = int(x)
-			return true
-		}
+		n, ok = int(x), x > 0 && x <= maxMessage
 	case String:
-		if x != "" {
-			l.seps = [][]byte{[]byte(x)}
-			return true
-		}
+		seps, ok = [][]byte{[]byte(x)}, x != ""
 	case *Normal:
-		if x.Head == SymList {
-			for _, e := range x.Args {
-				str, ok := e.(String)
-				if !ok || str == "" {
-					l.seps = nil
-					s.Message("SocketListener", "invalidRecSep", spec)
-					return false
-				}
-				l.seps = append(l.seps, []byte(str))
-			}
-			return true
+		ok = x.Head == SymList
+		for _, e := range x.Args {
+			str, isStr := e.(String)
+			ok = ok && isStr && str != ""
+			seps = append(seps, []byte(str))
 		}
 	}
-	s.Message("SocketListener", "invalidRecSep", spec)
-	return false
+	if !ok {
+		s.Message("SocketListener", "invalidRecSep", spec)
+		return false
+	}
+	l.sepSpec, l.seps, l.sepN = spec, seps, n
+	return true
 }
 
 func (s *Session) setListenEncoding(fn string, l *listener, spec Expr) bool {
@@ -607,16 +605,21 @@ func (s *Session) handle(l *listener, src *sockets.Socket, data []byte, complete
 	if l.handler == nil {
 		return
 	}
-	a := NewAssoc()
-	for _, k := range l.keys {
+	// the association is made directly, its size known: this runs once per message
+	n := len(l.keys)
+	a := &Assoc{keys: make([]Expr, n), vals: make([]Expr, n), delay: make([]bool, n)}
+	for i, k := range l.keys {
 		var v Expr
 		switch k {
 		case "Timestamp":
 			v = dateNowObject(s.Now())
 		case "Socket":
-			v = socketExpr(l.sock)
+			v = l.sockExpr
 		case "SourceSocket":
-			v = socketExpr(src)
+			v = l.sockExpr
+			if src != l.sock {
+				v = socketExpr(src)
+			}
 		case "Data":
 			if l.enc == encUTF8 {
 				v = String(bytesDecodeUTF8(data))
@@ -634,7 +637,7 @@ func (s *Session) handle(l *listener, src *sockets.Socket, data []byte, complete
 		case "MultipartComplete":
 			v = Bool(complete)
 		}
-		a.Set(String(k), v, false)
+		a.keys[i], a.vals[i] = l.keyExprs[i], v
 	}
 	s.callHandler(l.handler, a)
 }

@@ -178,6 +178,8 @@ func TestListenerSettings(t *testing.T) {
 		{`s = SocketOpen[Automatic]; SocketListen[s, HandlerFunctions -> <|"Closed" -> f|>]`,
 			"SocketListen::pollError: The handlers {\"Closed\"} are invalid, valid HandlerFunctions are {\"DataReceived\"}\n$Failed"},
 		{`s = SocketOpen[Automatic]; l = SocketListen[s]; l["HandlerFunctions"]`, `Automatic`},
+		{`s = SocketOpen[Automatic]; l = SocketListen[s, f, RecordSeparators -> "|"]; Quiet[l["RecordSeparators"] = {"a", 1}; l["HandlerFunctionsKeys"] = "Bad"; l["HandlerFunctions"] = 7]; {l["RecordSeparators"], l["HandlerFunctionsKeys"], l["HandlerFunctions"]}`,
+			`{|, Default, <|DataReceived :> f|>}`}, // a bad setting changes nothing
 		{`s = SocketOpen[Automatic]; l = SocketListen[s, f]; {DeleteObject[l], s["Protocol"]}`, `{Null, TCP}`},
 		{`l = SocketListen[Automatic, f]; s = l["Socket"]; DeleteObject[l]; Sockets[]`, `{}`},
 		{`SocketWaitAll[{1}]`, "SocketWaitAll::sock: SocketWaitAll only works on a list of valid SocketObjects.\n$Failed"},
