@@ -143,7 +143,7 @@ type listener struct {
 	keysSpec Expr // HandlerFunctionsKeys as given
 	keys     []string
 	keyExprs []Expr // the keys as the association holds them, made once
-	sepSpec  Expr // RecordSeparators as given
+	sepSpec  Expr   // RecordSeparators as given
 	seps     [][]byte
 	sepN     int // RecordSeparators -> n: records of n bytes
 	encSpec  Expr
