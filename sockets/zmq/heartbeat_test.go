@@ -57,6 +57,7 @@ func TestInteropHeartbeatsKeepLibzmqPeers(t *testing.T) {
 s = ctx.socket(zmq.PULL)
 attach(s)
 print(s.recv().decode(), flush=True)
+time.sleep(30) # stays connected while the test looks at our side's events
 `)
 	pull := heartbeating(t, "PULL")
 	port := bind(t, pull)
