@@ -135,21 +135,22 @@ func (a *asyncEvents) setCut(cut context.CancelFunc) bool {
 
 // listener is one SocketListen.
 type listener struct {
-	sock     *sockets.Socket
-	sockExpr Expr // SocketObject[id], made once
-	owned    bool // SocketListen opened the socket: DeleteObject closes it
-	handlers Expr // HandlerFunctions as given (an association, or Automatic)
-	handler  Expr // its "DataReceived" function (nil: none)
-	keysSpec Expr // HandlerFunctionsKeys as given
-	keys     []string
-	keyExprs []Expr // the keys as the association holds them, made once
-	sepSpec  Expr   // RecordSeparators as given
-	seps     [][]byte
-	sepN     int // RecordSeparators -> n: records of n bytes
-	encSpec  Expr
-	enc      string
-	partial  map[*sockets.Socket][]byte  // the unfinished record of each source
-	backlog  map[*sockets.Socket][]piece // pieces taken and not yet handled (a handler was stopped)
+	sock      *sockets.Socket
+	sockExpr  Expr // SocketObject[id], made once
+	owned     bool // SocketListen opened the socket: DeleteObject closes it
+	handlers  Expr // HandlerFunctions as given (an association, or Automatic)
+	handler   Expr // its "DataReceived" function (nil: none)
+	keysSpec  Expr // HandlerFunctionsKeys as given
+	keys      []string
+	eventKeys []string // the keys events are made with (setEventKeys)
+	keyExprs  []Expr   // the same, as the association holds them, made once
+	sepSpec   Expr     // RecordSeparators as given
+	seps      [][]byte
+	sepN      int // RecordSeparators -> n: records of n bytes
+	encSpec   Expr
+	enc       string
+	partial   map[*sockets.Socket][]byte  // the unfinished record of each source
+	backlog   map[*sockets.Socket][]piece // pieces taken and not yet handled (a handler was stopped)
 }
 
 // piece is what one handler call gets: a record, a TCP read, or a ZeroMQ frame.
@@ -272,6 +273,7 @@ func (s *Session) setHandlers(fn string, l *listener, spec Expr) bool {
 		}
 	}
 	l.handlers, l.handler = spec, handler
+	l.setEventKeys()
 	return true
 }
 
@@ -284,9 +286,63 @@ func (s *Session) setHandlerKeys(fn string, l *listener, spec Expr) bool {
 		return false
 	}
 	l.keysSpec, l.keys = spec, keys
-	l.keyExprs = make([]Expr, len(keys))
-	for i, k := range keys {
+	l.setEventKeys()
+	return true
+}
+
+// setEventKeys works out the keys each event is made with: the listener's keys, or, for a
+// pure function whose body reads only named slots (#Data, #Socket), just the keys it reads —
+// the others cannot be seen, and a Timestamp costs the most to make.
+func (l *listener) setEventKeys() {
+	l.eventKeys = l.keys
+	if f, ok := l.handler.(*Normal); ok && f.Head == SymFunction && len(f.Args) == 1 {
+		used := map[string]bool{}
+		if namedSlotsOnly(f.Args[0], used) {
+			l.eventKeys = nil
+			for _, k := range l.keys {
+				if used[k] {
+					l.eventKeys = append(l.eventKeys, k)
+				}
+			}
+		}
+	}
+	l.keyExprs = make([]Expr, len(l.eventKeys))
+	for i, k := range l.eventKeys {
 		l.keyExprs[i] = String(k)
+	}
+}
+
+// namedSlotsOnly reports whether e refers to its function's argument only through named slots
+// (#Key), noting their names; a nested function's slots are its own.
+func namedSlotsOnly(e Expr, used map[string]bool) bool {
+	switch x := e.(type) {
+	case *Normal:
+		switch x.Head {
+		case SymFunction:
+			return true
+		case SymSlot:
+			if k, ok := x.Args[0].(String); ok && len(x.Args) == 1 {
+				used[string(k)] = true
+				return true
+			}
+			return false
+		case SymSlotSequence:
+			return false
+		}
+		if !namedSlotsOnly(x.Head, used) {
+			return false
+		}
+		for _, a := range x.Args {
+			if !namedSlotsOnly(a, used) {
+				return false
+			}
+		}
+	case *Assoc:
+		for i, k := range x.Keys() {
+			if !namedSlotsOnly(k, used) || !namedSlotsOnly(x.Values()[i], used) {
+				return false
+			}
+		}
 	}
 	return true
 }
@@ -606,9 +662,9 @@ func (s *Session) handle(l *listener, src *sockets.Socket, data []byte, complete
 		return
 	}
 	// the association is made directly, its size known: this runs once per message
-	n := len(l.keys)
+	n := len(l.eventKeys)
 	a := &Assoc{keys: make([]Expr, n), vals: make([]Expr, n), delay: make([]bool, n)}
-	for i, k := range l.keys {
+	for i, k := range l.eventKeys {
 		var v Expr
 		switch k {
 		case "Timestamp":
