@@ -196,3 +196,14 @@ func TestDeleteObjectTwice(t *testing.T) {
 		t.Fatalf("the session printed %q", out)
 	}
 }
+
+// A listener on an accepted client goes before its server's: that client's data reaches only
+// its own handler; the other clients' data reaches the server's.
+func TestListenClientListenerGoesFirst(t *testing.T) {
+	l := newLiveSession(t)
+	l.quiet(`srv = SocketOpen[Automatic]; a = SocketConnect[srv]; b = SocketConnect[srv]; log = {};`)
+	l.quiet(`ls = SocketListen[srv, AppendTo[log, "server: " <> #Data] &];`)
+	l.quiet(`acc = First[Select[srv["ConnectedClients"], #["SourcePort"] === a["DestinationPort"] || #["DestinationPort"] === a["SourcePort"] &]];`)
+	l.quiet(`la = SocketListen[acc, AppendTo[log, "a's own: " <> #Data] &];`)
+	l.want(`WriteString[a, "1"]; WriteString[b, "2"]; Pause[0.3]; Sort[log]`, `{"a's own: 1", "server: 2"}`)
+}
