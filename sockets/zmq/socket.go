@@ -466,6 +466,12 @@ func (s *Socket) attach(raw net.Conn, peer zmtp.Peer, d *dialer) *zmtp.Conn {
 		s.event("refused", raw.RemoteAddr().String(), r.why())
 		return nil
 	}
+	what := "connected"
+	if d == nil {
+		what = "accepted" // a bound socket's peer
+	}
+	// before the connection starts: its first message is traced after its arrival
+	s.event(what, raw.RemoteAddr().String(), "the peer is a "+peer.Type+" socket")
 	cfg := s.config()
 	cfg.Trace = s.connTrace(raw.RemoteAddr().String())
 	c := zmtp.Start(raw, peer, cfg)
@@ -488,11 +494,6 @@ func (s *Socket) attach(raw net.Conn, peer zmtp.Peer, d *dialer) *zmtp.Conn {
 		s.reading.Interrupt() // a Recv reading one connection has another to wait on now
 	}
 	s.pat.attached(s, p)
-	what := "connected"
-	if d == nil {
-		what = "accepted" // a bound socket's peer
-	}
-	s.event(what, p.endpoint, "the peer is a "+peer.Type+" socket")
 	s.signal()
 	return c
 }
