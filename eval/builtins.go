@@ -50,6 +50,7 @@ type Option struct {
 var families = [][]*Builtin{
 	coreBuiltins, mathBuiltins, listBuiltins, stringBuiltins, bytesBuiltins, socketBuiltins,
 	socketIOBuiltins, zmqBuiltins, listenBuiltins,
+	traceBuiltins,
 }
 
 // constants are system symbols without a function: they evaluate to themselves.

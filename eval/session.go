@@ -61,6 +61,9 @@ type Session struct {
 	async     *asyncEvents
 	handling  atomic.Bool
 	inHandler bool
+	// trace is the queue of what traced sockets report, printed at the safe points; nil until
+	// SocketTrace is first called (builtins_trace.go).
+	trace *traceQueue
 }
 
 // NewSession makes a session that prints Print output and messages to out.
