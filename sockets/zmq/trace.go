@@ -56,6 +56,9 @@ func (s *Socket) connTrace(peer string) zmtp.TraceFunc {
 func (s *Socket) Queued() (in, out int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if b, ok := s.pat.(heldBack); ok {
+		in += b.heldBack()
+	}
 	for _, p := range s.pipes {
 		in += len(p.batch) - p.head
 		for _, c := range p.draining {
@@ -69,3 +72,10 @@ func (s *Socket) Queued() (in, out int) {
 	}
 	return in, out
 }
+
+// heldBack is a pattern that holds messages put back (unrecv) to be read first.
+type heldBack interface{ heldBack() int }
+
+func (b *base) heldBack() int { return len(b.back) }
+
+func (r *rep) heldBack() int { return len(r.back) + len(r.putBack) }
