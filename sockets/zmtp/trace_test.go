@@ -65,9 +65,9 @@ func TestTraceSeesMessagesAndCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 			// the PONG goes out before the message sent after it is read
-			got := log.waitFor(t, 3)
+			log.waitFor(t, 3)
 			c.Send([][]byte{[]byte("hi")})
-			got = log.waitFor(t, 4)
+			got := log.waitFor(t, 4)
 			want := []string{`in a|bc`, `in PING:"\x00\x00x"`, `out PONG:"x"`, `out hi`}
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Fatalf("traced:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
