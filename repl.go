@@ -422,7 +422,8 @@ func (p *pipeLines) Close() { close(p.done) }
 // masker rewrites the parts of a transcript that vary between runs, line by line as they are
 // written, so that golden transcripts compare exactly: socket UUIDs (and the start of one in a
 // socket's summary) become UUID1, UUID2, … and the ports the session's sockets used PORT1,
-// PORT2, …, numbered in order of appearance. It is the one place where masking happens.
+// PORT2, …, numbered in order of appearance; the time that begins a trace line (SocketTrace)
+// becomes HH:MM:SS.mmm. It is the one place where masking happens.
 type masker struct {
 	mu      sync.Mutex
 	w       io.Writer
@@ -439,6 +440,8 @@ func newMasker(w io.Writer, ports func() map[int]int) *masker {
 var (
 	uuidPattern   = regexp.MustCompile(`\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|· ([0-9a-f]{8})»`)
 	numberPattern = regexp.MustCompile(`\b[0-9]{1,5}\b`)
+	// trace: a trace line begins with its time and the socket's tag
+	traceTimePattern = regexp.MustCompile(`(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} «`)
 )
 
 func (m *masker) Write(p []byte) (int, error) {
@@ -466,6 +469,7 @@ func (m *masker) Flush() {
 }
 
 func (m *masker) mask(s string) string {
+	s = traceTimePattern.ReplaceAllLiteralString(s, "HH:MM:SS.mmm «") // trace
 	s = uuidPattern.ReplaceAllStringFunc(s, func(id string) string {
 		key, summary := id[:8], false
 		if strings.HasPrefix(id, "·") {

@@ -190,7 +190,8 @@ func TestReadmeBuiltins(t *testing.T) {
 
 // TestMasker: UUIDs and the session's ports are numbered in order of appearance; a socket
 // summary's UUID prefix gets the number of its UUID; other numbers stay; a port the system
-// chose again for a later socket gets a new number.
+// chose again for a later socket gets a new number; the time a trace line begins with is
+// masked, and only there.
 func TestMasker(t *testing.T) {
 	var out bytes.Buffer
 	ports := map[int]int{40521: 1, 52144: 1}
@@ -198,12 +199,16 @@ func TestMasker(t *testing.T) {
 	io.WriteString(m, "Out[1]= SocketObject[«TCP server · 127.0.0.1:40521 · 3f1c09ab»]\n")
 	io.WriteString(m, `Out[2]= SocketObject["3f1c09ab-1111-4222-8333-444455556666"] `)
 	io.WriteString(m, "SocketObject[\"9a0e77c1-1111-4222-8333-444455556666\"]\nOut[3]= {52144, 40521, 405210, 80}\n")
+	io.WriteString(m, "15:04:05.123 «TCP accepted · 9a0e77c1» ← 127.0.0.1:52144 5 B \"12:00:00.000 «\"\n")
+	io.WriteString(m, "Out[4]= 12:00:00.000 «x»\n09:59:59.999 «ZMQ Pull · 3f1c09ab» ← 127.0.0.1:52144 LAST 2 B\n")
 	ports[40521] = 2 // closed, and chosen again for a new server
-	io.WriteString(m, "Out[4]= {40521, 52144}")
+	io.WriteString(m, "Out[5]= {40521, 52144}")
 	m.Flush()
 	want := "Out[1]= SocketObject[«TCP server · 127.0.0.1:PORT1 · UUID1»]\n" +
 		`Out[2]= SocketObject["UUID1"] SocketObject["UUID2"]` + "\nOut[3]= {PORT2, PORT1, 405210, 80}\n" +
-		"Out[4]= {PORT3, PORT2}"
+		"HH:MM:SS.mmm «TCP accepted · UUID2» ← 127.0.0.1:PORT2 5 B \"12:00:00.000 «\"\n" +
+		"Out[4]= 12:00:00.000 «x»\nHH:MM:SS.mmm «ZMQ Pull · UUID1» ← 127.0.0.1:PORT2 LAST 2 B\n" +
+		"Out[5]= {PORT3, PORT2}"
 	if out.String() != want {
 		t.Errorf("masked:\n%s\nwant:\n%s", out.String(), want)
 	}

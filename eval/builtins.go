@@ -49,7 +49,7 @@ type Option struct {
 // families lists the builtin tables; each family file contributes one.
 var families = [][]*Builtin{
 	coreBuiltins, mathBuiltins, listBuiltins, stringBuiltins, bytesBuiltins, socketBuiltins,
-	socketIOBuiltins, zmqBuiltins, listenBuiltins, helpBuiltins,
+	socketIOBuiltins, zmqBuiltins, listenBuiltins, helpBuiltins, traceBuiltins,
 }
 
 // constants are system symbols without a function: they evaluate to themselves.

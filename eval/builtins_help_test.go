@@ -48,7 +48,7 @@ func TestInformation(t *testing.T) {
 		{"not a symbol or a string", []string{`Information[1]`}, "Information::notfound: Symbol 1 not found."},
 
 		{"a pattern", []string{`Information["Socket*"]`},
-			"SocketConnect      SocketObject       SocketReadyQ       Sockets\nSocketListen       SocketOpen         SocketWaitAll\nSocketListener     SocketReadMessage  SocketWaitNext"},
+			"SocketConnect      SocketObject       SocketReadyQ       SocketWaitNext\nSocketListen       SocketOpen         SocketTrace        Sockets\nSocketListener     SocketReadMessage  SocketWaitAll"},
 		{"@ is no capital letter", []string{`Information["Socket@", LongForm -> False]`}, sys("Sockets").builtin.Usage},
 		{"a pattern with one match shows it", []string{`Information["WriteStr*", LongForm -> False]`},
 			"WriteString[sock, e1, e2, …] writes strings (other expressions in OutputForm), with no newline added."},

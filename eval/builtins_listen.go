@@ -526,6 +526,7 @@ const handlerBatch = 64
 // runHandlers handles the news that has come, until there is none or the evaluation is
 // stopping. It is a safe point: call it only where evaluation may be interrupted by handlers.
 func (s *Session) runHandlers() {
+	s.printTrace() // trace: what traced sockets reported prints at every safe point
 	if len(s.listeners) == 0 || s.inHandler {
 		return // a handler that waits is not interrupted by the next one: they take turns
 	}
@@ -544,6 +545,7 @@ func (s *Session) runHandlers() {
 		if s.serveGuarded(l, src) {
 			s.async.note(src) // more is waiting: after the others
 		}
+		s.printTrace() // trace: what the handlers sent, after what they printed
 	}
 }
 
@@ -724,7 +726,7 @@ func (s *Session) callHandler(f, arg Expr) {
 // limit) — with handlers running meanwhile: when news comes, wait's context ends, the
 // handlers run, and wait is called again with the time left.
 func (s *Session) waitSafely(d time.Duration, wait func(ctx context.Context, d time.Duration) (bool, error)) (bool, error) {
-	if len(s.listeners) == 0 {
+	if len(s.listeners) == 0 && !s.tracing() { // trace: a traced session's waits print its trace
 		return wait(s.ctx, d)
 	}
 	var deadline time.Time
@@ -740,7 +742,7 @@ func (s *Session) waitSafely(d time.Duration, wait func(ctx context.Context, d t
 			}
 		}
 		ctx, cancel := context.WithCancel(s.ctx)
-		if s.async.setCut(cancel) {
+		if s.async.setCut(cancel) || s.tracePending() { // trace: lines came meanwhile
 			cancel()
 		}
 		ok, err := wait(ctx, left)
@@ -758,15 +760,18 @@ func (s *Session) waitSocket(sock *sockets.Socket, d time.Duration) (bool, error
 	return s.waitSafely(d, func(ctx context.Context, d time.Duration) (bool, error) { return sock.Wait(ctx, d) })
 }
 
-// Wake delivers when a listener has news; an idle REPL then calls RunHandlers.
+// Wake delivers when a listener has news, or a traced socket (trace lines to print); an idle
+// REPL then calls RunHandlers.
 func (s *Session) Wake() <-chan struct{} { return s.async.wake }
 
 // RunHandlers runs the handlers of what has arrived, as a safe point between inputs: under
-// ctx, whose cancelling (Ctrl-C) stops the handler under way. It reports whether it ran any
-// listener's handlers at all (false: nothing to do).
+// ctx, whose cancelling (Ctrl-C) stops the handler under way. It prints the trace lines that
+// wait, too. It reports whether it ran any listener's handlers or printed anything (false:
+// nothing to do).
 func (s *Session) RunHandlers(ctx context.Context) bool {
+	printed := s.printTrace() // trace: printed here too, with no listener at all
 	if len(s.listeners) == 0 || !s.async.any() {
-		return false
+		return printed
 	}
 	s.handling.Store(true)
 	defer s.handling.Store(false)

@@ -503,7 +503,7 @@ func fnClose(s *Session, c *Normal) Expr {
 // ---------------------------------------------------------------- properties
 
 var socketPropertyNames = []string{"ConnectedClients", "DestinationHostname", "DestinationIPAddress",
-	"DestinationPort", "DirectionType", "Protocol", "SourceHostname", "SourceIPAddress", "SourcePort", "UUID"}
+	"DestinationPort", "DirectionType", "Events", "Protocol", "SourceHostname", "SourceIPAddress", "SourcePort", "UUID"}
 
 // zmqPropertyNames are a ZeroMQ socket's properties beyond the TCP ones (its options too).
 var zmqPropertyNames = []string{"AwaitingReply", "Peers", "State", "Type"}
@@ -575,6 +575,8 @@ func socketProperty(s *Session, obj *Normal, args []Expr) Expr {
 		return String("Client")
 	case "Protocol":
 		return String(sock.Protocol)
+	case "Events":
+		return s.socketEvents(sock) // builtins_trace.go
 	case "UUID":
 		return String(sock.ID)
 	case "Properties":

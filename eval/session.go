@@ -63,6 +63,9 @@ type Session struct {
 	inHandler bool
 	// names is the user's names for Complete, which runs on another goroutine (complete.go).
 	names atomic.Pointer[[]string]
+	// trace is the queue of what traced sockets report, printed at the safe points; nil until
+	// SocketTrace is first called (builtins_trace.go).
+	trace *traceQueue
 }
 
 // NewSession makes a session that prints Print output and messages to out.

@@ -58,6 +58,9 @@ type Socket struct {
 
 	watch atomic.Pointer[func(src *Socket)] // see Watch
 
+	tracer atomic.Pointer[func(TraceRecord)] // nil while not traced (trace.go)
+	events eventLog                          // a TCP socket's (a ZeroMQ socket's are zmq's)
+
 	mu     sync.Mutex
 	closed bool
 }
@@ -127,6 +130,13 @@ func (s *Socket) Close() error {
 	if s.Server != nil {
 		s.Server.lis.remove(s)
 	}
+	if s.zmq == nil { // a ZeroMQ socket records its own
+		peer := ""
+		if s.stream != nil {
+			peer = s.stream.addr
+		}
+		s.note("closed", peer, "", true)
+	}
 	s.reg.retire(s)
 	if peer != nil {
 		awaitPeerEnd(peer)
@@ -150,6 +160,7 @@ type Registry struct {
 	servers  map[netip.AddrPort]*Socket    // open TCP servers by the address they are bound to
 	zservers map[netip.AddrPort]*Socket    // open bound ZeroMQ sockets likewise
 	budget   *budget
+	traceNew atomic.Pointer[func(TraceRecord)] // traces new sockets from their start (trace.go)
 }
 
 // maxRetired bounds how many closed sockets are remembered (so that a second Close says
@@ -252,7 +263,9 @@ func (r *Registry) CloseAll() (dropped []*Socket) {
 // add registers a new socket; chosen are the ports the system chose for it (a server's on
 // Automatic, a connection's own end), the ones that differ from run to run.
 func (r *Registry) add(s *Socket, chosen ...uint16) {
-	s.ID = newUUID()
+	if s.ID == "" { // (a socket traced from its start has one already)
+		s.ID = newUUID()
+	}
 	s.reg = r
 	r.mu.Lock()
 	s.openAt = len(r.open)
@@ -274,13 +287,18 @@ func (r *Registry) add(s *Socket, chosen ...uint16) {
 		}
 	}
 	for _, p := range chosen {
-		// the accepted end of a session's own client shares its port: not a fresh use
-		if c, seen := r.ports[p]; p != 0 && (!seen || c.holder.Closed()) {
-			r.ports[p] = chosenPort{holder: s, uses: c.uses + 1}
-		}
+		r.chosenLocked(s, p)
 	}
 	r.mu.Unlock()
 	index.Store(s.ID, s)
+}
+
+// chosenLocked records a port the system chose for s; r.mu is held.
+func (r *Registry) chosenLocked(s *Socket, p uint16) {
+	// the accepted end of a session's own client shares its port: not a fresh use
+	if c, seen := r.ports[p]; p != 0 && (!seen || c.holder.Closed()) {
+		r.ports[p] = chosenPort{holder: s, uses: c.uses + 1}
+	}
 }
 
 // retire moves a closed socket from the open list to the remembered ones.

@@ -36,7 +36,8 @@ const (
 // read can wait for data, give up on Ctrl-C without losing any, and ask whether data is there.
 type stream struct {
 	nc     net.Conn
-	addr   string // the peer, for errors
+	addr   string  // the peer, for errors
+	sock   *Socket // the socket it belongs to (nil in some tests): its trace and its events
 	budget *budget
 	done   chan struct{} // closed by close
 	// sessionPeer is set when the other end is a socket of the same registry. Such a stream is
@@ -87,6 +88,9 @@ func (st *stream) readLoop() {
 			}
 			continue
 		}
+		if len(buf) > 0 {
+			st.traceData(false, buf) // before anyone can read it: a reply is traced after it
+		}
 		st.mu.Lock()
 		select {
 		case <-st.done: // closed while reading: close has emptied the buffer already
@@ -107,6 +111,8 @@ func (st *stream) readLoop() {
 				st.err = err
 			}
 			onEnd = st.onEnd
+			// noted before the end is seen: whoever waits for it finds the event there
+			st.noteEnd(err)
 		}
 		st.notifyLocked()
 		st.mu.Unlock()
@@ -312,6 +318,7 @@ func (st *stream) write(ctx context.Context, p []byte) error {
 		return &Error{Kind: Closed, Addr: st.addr}
 	default:
 	}
+	st.traceData(true, p) // before the bytes leave: the peer's answer is traced after it
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() { st.nc.SetWriteDeadline(time.Unix(1, 0)); close(fired) })
 	_, err := st.nc.Write(p)
@@ -524,4 +531,16 @@ func readChunkOther(c net.Conn, b *budget, empty bool) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	return buf[:n], readReserve, nil
+}
+
+// noteEnd records why the connection ended, as its socket's event: the peer closed it, or
+// reset it (the system's words say how). A close of ours is recorded by Close.
+func (st *stream) noteEnd(err error) {
+	switch {
+	case st.sock == nil, errors.Is(err, net.ErrClosed):
+	case errors.Is(err, io.EOF):
+		st.sock.note("peer closed", st.addr, "", true)
+	default:
+		st.sock.note("reset", st.addr, SystemText(err), true)
+	}
 }

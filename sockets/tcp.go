@@ -36,6 +36,9 @@ func (r *Registry) OpenTCP(ctx context.Context, e Endpoint) (*Socket, error) {
 	s := &Socket{Protocol: "TCP", Role: Server, Local: bound, Remote: bound, Host: e.Host}
 	s.lis = &listener{ln: ln, server: s, done: make(chan struct{}), acceptedCh: make(chan struct{}),
 		clients: map[*Socket]*list.Element{}}
+	s.ID = newUUID()
+	r.traceFromStart(s)
+	s.note("listening", bound.String(), "", true)
 	r.add(s, chosenPortOf(e, bound))
 	go s.lis.acceptLoop()
 	return s, nil
@@ -91,6 +94,10 @@ func (r *Registry) DialTCP(ctx context.Context, e Endpoint) (*Socket, error) {
 	s := &Socket{Protocol: "TCP", Role: Client, Local: addrPort(nc.LocalAddr()), Remote: addrPort(nc.RemoteAddr()), Host: e.Host}
 	s.stream = newStream(nc, r.budget)
 	s.stream.onData = s.arrived
+	s.stream.sock = s
+	s.ID = newUUID()
+	r.traceFromStart(s)
+	s.note("connected", s.stream.addr, "", true)
 	r.add(s, s.Local.Port())
 	s.stream.start()
 	r.awaitAccept(ctx, s)
@@ -210,6 +217,7 @@ func (l *listener) accept(nc net.Conn) {
 	s.stream = newStream(nc, reg.budget)
 	s.stream.onData = s.arrived
 	s.stream.onEnd = func() { l.peerGone(s) }
+	s.stream.sock = s
 	l.mu.Lock()
 	select {
 	case <-l.done:
@@ -218,6 +226,9 @@ func (l *listener) accept(nc net.Conn) {
 		return
 	default:
 	}
+	s.tracer.Store(l.server.tracer.Load()) // a server's trace covers its clients
+	l.server.note("accepted", s.stream.addr, "", true)
+	s.events.add(Event{Time: time.Now(), What: "accepted", Peer: s.stream.addr})
 	reg.add(s, s.Remote.Port()) // the client's end, chosen by its system
 	l.clients[s] = l.order.PushBack(s)
 	close(l.acceptedCh)

@@ -48,8 +48,9 @@ func (r *Registry) OpenZMQ(ctx context.Context, e Endpoint, typ string, opts zmq
 	if err != nil {
 		return nil, err
 	}
-	s := &Socket{Protocol: "ZMQ", Role: Server, Local: bound, Remote: bound, Host: e.Host,
+	s := &Socket{ID: newUUID(), Protocol: "ZMQ", Role: Server, Local: bound, Remote: bound, Host: e.Host,
 		zmq: &zmqEnd{z: z, endpoint: "tcp://" + bound.String()}}
+	r.traceFromStart(s)
 	if err := z.Listen(ln); err != nil {
 		return nil, err
 	}
@@ -84,11 +85,12 @@ func (r *Registry) ConnectZMQ(ctx context.Context, e Endpoint, typ string, opts 
 		return nil, &Error{Kind: Other, Addr: e.String(), Detail: err.Error()}
 	}
 	remote := netip.AddrPortFrom(ip, uint16(e.Port))
+	s := &Socket{ID: newUUID(), Protocol: "ZMQ", Role: Client, Remote: remote, Host: e.Host,
+		zmq: &zmqEnd{z: z, endpoint: "tcp://" + JoinHostPort(e.Host, strconv.Itoa(e.Port))}}
+	r.traceFromStart(s) // before the first attempt, which the trace then shows
 	if err := z.Connect(remote.String()); err != nil {
 		return nil, err
 	}
-	s := &Socket{Protocol: "ZMQ", Role: Client, Remote: remote, Host: e.Host,
-		zmq: &zmqEnd{z: z, endpoint: "tcp://" + JoinHostPort(e.Host, strconv.Itoa(e.Port))}}
 	r.add(s)
 	r.awaitConnection(ctx, s)
 	return s, nil
@@ -121,6 +123,12 @@ func (r *Registry) awaitConnection(ctx context.Context, s *Socket) {
 	for time.Now().Before(deadline) && ctx.Err() == nil {
 		if local, done := s.zmq.firstOutcome(); done {
 			if local == "" || server == nil || server.Closed() || server.zmq.hasPeer(local) {
+				if a, err := netip.ParseAddrPort(local); err == nil {
+					// the connection's own port, chosen by the system: masked in transcripts
+					r.mu.Lock()
+					r.chosenLocked(s, a.Port())
+					r.mu.Unlock()
+				}
 				return
 			}
 		}

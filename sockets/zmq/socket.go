@@ -8,10 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/socketrepl/socketrepl/sockets/zmtp"
@@ -93,7 +95,8 @@ type Socket struct {
 	readLast  *zmtp.Conn    // the one it read last: it may not have its reader goroutine back
 	wake      chan struct{} // something changed: a message, room to send, a peer
 	onSignal  atomic.Pointer[func()]
-	stop      chan struct{} // closed by Close: dialers and listeners end
+	tracer    atomic.Pointer[func(Traced)] // nil while tracing is off (trace.go)
+	stop      chan struct{}                // closed by Close: dialers and listeners end
 	bg        sync.WaitGroup
 }
 
@@ -463,7 +466,15 @@ func (s *Socket) attach(raw net.Conn, peer zmtp.Peer, d *dialer) *zmtp.Conn {
 		s.event("refused", raw.RemoteAddr().String(), r.why())
 		return nil
 	}
-	c := zmtp.Start(raw, peer, s.config())
+	what := "connected"
+	if d == nil {
+		what = "accepted" // a bound socket's peer
+	}
+	// before the connection starts: its first message is traced after its arrival
+	s.event(what, raw.RemoteAddr().String(), "the peer is a "+peer.Type+" socket")
+	cfg := s.config()
+	cfg.Trace = s.connTrace(raw.RemoteAddr().String())
+	c := zmtp.Start(raw, peer, cfg)
 	var p *pipe
 	if d != nil && d.pipe != nil {
 		p = d.pipe
@@ -483,7 +494,6 @@ func (s *Socket) attach(raw net.Conn, peer zmtp.Peer, d *dialer) *zmtp.Conn {
 		s.reading.Interrupt() // a Recv reading one connection has another to wait on now
 	}
 	s.pat.attached(s, p)
-	s.event("connected", p.endpoint, "")
 	s.signal()
 	return c
 }
@@ -583,8 +593,9 @@ func isTemporary(err error) bool {
 
 // ---------------------------------------------------------------- events
 
-// Event is something that happened to the socket: listening, connected, disconnected,
-// handshake failed, retrying.
+// Event is something that happened to the socket: listening, accepted (a bound socket's
+// peer), connected (a connecting socket's), disconnected, handshake failed, connect failed,
+// refused, retrying, closed. Detail says why, or what the peer is.
 type Event struct {
 	Time     time.Time
 	What     string
@@ -601,7 +612,11 @@ func (s *Socket) event(what, endpoint, detail string) {
 		copy(s.events, s.events[1:])
 		s.events = s.events[:maxEvents-1]
 	}
-	s.events = append(s.events, Event{Time: time.Now(), What: what, Endpoint: endpoint, Detail: detail})
+	ev := Event{Time: time.Now(), What: what, Endpoint: endpoint, Detail: detail}
+	s.events = append(s.events, ev)
+	if fn := s.tracer.Load(); fn != nil {
+		(*fn)(Traced{Time: ev.Time, Peer: endpoint, Event: &ev})
+	}
 }
 
 // Events gives the events kept, oldest first.
@@ -611,14 +626,26 @@ func (s *Socket) Events() []Event {
 	return append([]Event(nil), s.events...)
 }
 
-// describe says in words why a connection or handshake ended.
+// describe says in words why a connection, a handshake or an attempt to connect ended: the
+// words tell a dead server from a wrong peer.
 func describe(err error) string {
-	if err == nil {
-		return ""
-	}
 	var he *zmtp.HandshakeError
-	if errors.As(err, &he) {
+	var ne net.Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &he):
 		return he.Reason
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused: nothing is listening there"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "the peer reset the connection"
+	case errors.Is(err, io.EOF):
+		return "the peer closed the connection"
+	case errors.Is(err, io.ErrClosedPipe):
+		return "closed by this side"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timed out"
 	}
 	return err.Error()
 }
@@ -691,5 +718,12 @@ func (s *Socket) Close(linger time.Duration) int {
 	}
 	wg.Wait()
 	s.bg.Wait()
+	why := ""
+	if dropped > 0 {
+		why = fmt.Sprintf("%d queued messages dropped", dropped)
+	}
+	s.mu.Lock()
+	s.event("closed", "", why)
+	s.mu.Unlock()
 	return dropped
 }

@@ -38,6 +38,9 @@ type Config struct {
 	// finishing, before Done is closed: the owner forgets the connection there, without a
 	// goroutine of its own waiting for the end.
 	OnDone func(c *Conn)
+	// Trace, when set, sees the connection's traffic from its start (trace.go; SetTrace
+	// changes it later).
+	Trace TraceFunc
 }
 
 // frameOverhead is what a frame costs beyond its bytes, charged against MaxMsgSize and
@@ -74,6 +77,7 @@ type Conn struct {
 	done    chan struct{} // closed when both goroutines have ended
 	running atomic.Int32  // the goroutines not yet ended: the last one closes done
 	hb      heartbeat
+	trace   atomic.Pointer[TraceFunc] // nil while tracing is off (trace.go)
 }
 
 // Start makes a connection of raw, on which Handshake succeeded with peer, and starts its
@@ -85,6 +89,9 @@ func Start(raw net.Conn, peer Peer, cfg Config) *Conn {
 	c := &Conn{Peer: peer, raw: raw, cfg: cfg, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	c.rd = NewReader(heardReader{raw, &c.hb.heard}, cfg.MaxMsgSize)
 	c.room = sync.NewCond(&c.mu)
+	if cfg.Trace != nil {
+		c.SetTrace(cfg.Trace)
+	}
 	if cfg.Lockstep {
 		c.ls = newLockstep(raw)
 	}
@@ -216,7 +223,11 @@ func (c *Conn) write(batch []outMsg) error {
 	bp := batchPool.Get().(*[]byte)
 	defer batchPool.Put(bp)
 	buf := (*bp)[:0]
+	tr := c.trace.Load() // one look per batch: nil while tracing is off
 	for _, msg := range batch {
+		if tr != nil && msg.raw == nil { // (an inline write's rest was traced whole before)
+			(*tr)(true, msg.frames, msg.command)
+		}
 		if msg.raw != nil { // the rest of an inline write (first in its batch)
 			if len(buf) > 0 {
 				if _, err := c.raw.Write(buf); err != nil {
@@ -506,6 +517,11 @@ func (c *Conn) readMessage() ([][]byte, error) {
 			if len(frames) > 0 {
 				return nil, errors.New("the peer sent a command inside a message")
 			}
+			if tr := c.trace.Load(); tr != nil {
+				if name, data, ok := ParseCommand(f.Body); ok {
+					(*tr)(false, [][]byte{data}, name)
+				}
+			}
 			return c.command(f.Body)
 		}
 		total += uint64(len(f.Body)) + frameOverhead
@@ -518,6 +534,7 @@ func (c *Conn) readMessage() ([][]byte, error) {
 			c.rd.Max = c.cfg.MaxMsgSize
 			msg := c.list(1)
 			msg[0] = f.Body
+			c.traced(msg)
 			return msg, nil
 		}
 		frames = append(frames, f.Body)
@@ -526,6 +543,7 @@ func (c *Conn) readMessage() ([][]byte, error) {
 			msg := c.list(len(frames))
 			copy(msg, frames)
 			c.keepFrames(frames)
+			c.traced(msg)
 			return msg, nil
 		}
 	}
@@ -562,7 +580,11 @@ func (c *Conn) readRaw() ([][]byte, error) {
 	}
 	piece := make([]byte, min(c.rd.r.Buffered(), rawPiece))
 	n, err := c.rd.r.Read(piece)
-	return [][]byte{piece[:n]}, err
+	msg := [][]byte{piece[:n]}
+	if n > 0 {
+		c.traced(msg)
+	}
+	return msg, err
 }
 
 // PeerError is the peer's ERROR command: it gave up on the connection, and said why.

@@ -96,6 +96,9 @@ func encodedSize(frames [][]byte) int {
 // waiting; the writer goroutine writes the rest, before anything queued after it. c.writing
 // is set: nobody else writes meanwhile.
 func (c *Conn) inline(msg outMsg) {
+	if tr := c.trace.Load(); tr != nil {
+		(*tr)(true, msg.frames, "")
+	}
 	bp := batchPool.Get().(*[]byte)
 	buf := (*bp)[:0]
 	for i, f := range msg.frames {
