@@ -269,7 +269,7 @@ func (rs *ruleSet) all() []rule {
 
 // valueDetails show more of a value than its definition line, for ??x: the families add
 // theirs (a ByteArray's bytes here). Each gives no lines for a value not of its kind.
-var valueDetails = []func(s *Session, v Expr) []string{byteArrayPreview}
+var valueDetails = []func(s *Session, v Expr) []string{byteArrayPreview, socketDetails}
 
 // previewBytes is how many bytes ??x shows of a ByteArray.
 const previewBytes = 256

@@ -142,3 +142,13 @@ func countedList(items []string, none string) string {
 	}
 	return strconv.Itoa(len(items)) + ": " + strings.Join(items, ", ")
 }
+
+// socketDetails is ??sock: the socket's live state (SocketInfo), for a value that is a socket.
+func socketDetails(s *Session, v Expr) []string {
+	info, ok := s.SocketInfo(v)
+	if !ok {
+		return nil
+	}
+	lines := strings.Split(strings.TrimRight(info, "\n"), "\n")
+	return lines[1:] // its first line is the socket, which the definition line shows already
+}

@@ -30,6 +30,11 @@ request = StringToByteArray["GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"]
 big = ByteArray[Table[Mod[i, 256], {i, 0, 299}]];
 ??big
 
+(* ??sock: a socket's live state — its clients or peers, what waits, its last events *)
+srv = SocketOpen[Automatic];
+??srv
+Close[srv];
+
 (* A name nobody defined *)
 ?NoSuchFunction
 ?NoSuch*
