@@ -30,7 +30,7 @@ var listenBuiltins = []*Builtin{
 			"invalidHandlerKeys": "The HandlerFunctionsKeys specification `1` is invalid, possible HandlerFunctionKeys values are any subset of {\"Socket\",\"SourceSocket\",\"Timestamp\",\"Data\",\"DataBytes\",\"DataByteArray\",\"MultipartComplete\"}.",
 			"error":              "An error occured",
 		}},
-	{Name: "SocketListener", Min: 1, Max: 1, Fn: fnSocketListener, Sub: listenerProperty, SetSub: setListenerProperty,
+	{Name: "SocketListener", Min: 1, Max: 1, Sub: listenerProperty, SetSub: setListenerProperty,
 		Usage: "SocketListener[…] is a listener made by SocketListen: listener[\"Socket\"], listener[] for its settings, listener[\"HandlerFunctions\"] = … to change them; DeleteObject[listener] stops it.",
 		Messages: map[string]string{
 			"invalidRecSep": "The option setting `1` for RecordSeparators is invalid - valid options are integers greater than 0 or any string or list of strings.",
@@ -246,8 +246,6 @@ func fnSocketListen(s *Session, c *Normal) Expr {
 	}
 	return listenerExpr(l)
 }
-
-func fnSocketListener(s *Session, c *Normal) Expr { return nil }
 
 // setHandlers reads HandlerFunctions: Automatic or an association whose only key is
 // "DataReceived". A bad setting changes nothing.
@@ -542,80 +540,74 @@ func (s *Session) runHandlers() {
 			}
 			continue
 		}
-		if s.serveGuarded(l, src) {
+		if s.serve(l, src) {
 			s.async.note(src) // more is waiting: after the others
 		}
 		s.printTrace() // trace: what the handlers sent, after what they printed
 	}
 }
 
-// serveGuarded is serve; when a handler is stopped (Ctrl-C), what is left on src waits for
-// the next safe point.
-func (s *Session) serveGuarded(l *listener, src *sockets.Socket) (more bool) {
+// serve takes what has arrived on src and runs l's handler on each piece; it reports whether
+// more is waiting. Each piece leaves the list before its handler runs: when a handler is
+// stopped (Ctrl-C), it is not run again, and the rest wait in l.backlog for the next safe
+// point, src noted again so that one comes.
+func (s *Session) serve(l *listener, src *sockets.Socket) (more bool) {
+	pieces := l.backlog[src]
+	delete(l.backlog, src)
 	finished := false
 	defer func() {
 		if !finished {
+			if len(pieces) > 0 {
+				l.backlog[src] = pieces
+			}
 			s.async.note(src)
 		}
 	}()
-	more = s.serve(l, src)
-	finished = true
-	return more
-}
-
-// serve takes what has arrived on src and runs l's handler on each piece; it reports whether
-// more is waiting.
-func (s *Session) serve(l *listener, src *sockets.Socket) bool {
-	for i := 0; i < handlerBatch; i++ {
-		if src.Closed() {
-			delete(l.backlog, src)
-			return false
+	for i := 0; i < handlerBatch && !src.Closed(); i++ {
+		if len(pieces) == 0 {
+			if pieces = l.take(src, pieces[:0]); len(pieces) == 0 {
+				break
+			}
 		}
-		if len(l.backlog[src]) == 0 && !l.take(src) {
-			return false
-		}
-		// each piece leaves the backlog before its handler runs: one that is stopped is not
-		// run again, and the rest wait for the next safe point
-		for len(l.backlog[src]) > 0 {
-			p := l.backlog[src][0]
-			l.backlog[src] = l.backlog[src][1:]
+		for len(pieces) > 0 {
+			p := pieces[0]
+			pieces = pieces[1:]
 			s.handle(l, src, p.data, p.complete)
 		}
-		delete(l.backlog, src)
 	}
-	return src.Ready()
+	finished = true
+	return !src.Closed() && src.Ready()
 }
 
-// take moves what has arrived on src into its backlog, as the pieces its handler gets: each
-// frame of a ZeroMQ message (as Wolfram's ZeroMQ listeners have it), each record of a TCP
-// stream, or each read when there are no record separators. It reports whether it took any.
-func (l *listener) take(src *sockets.Socket) bool {
+// take appends to pieces what has arrived on src, as the pieces its handler gets: each frame
+// of a ZeroMQ message (as Wolfram's ZeroMQ listeners have it), each record of a TCP stream,
+// or each read when there are no record separators.
+func (l *listener) take(src *sockets.Socket, pieces []piece) []piece {
 	if src.ZMQ() != nil {
 		msg, ok, err := src.TryReadMessage()
 		if err != nil || !ok {
-			return false
+			return pieces
 		}
 		for j, f := range msg {
-			l.backlog[src] = append(l.backlog[src], piece{f, j == len(msg)-1})
+			pieces = append(pieces, piece{f, j == len(msg)-1})
 		}
-		return true
+		return pieces
 	}
 	data, err := src.TryRead(maxMessage)
 	if errors.Is(err, io.EOF) || err != nil && data == nil {
 		if rest := l.partial[src]; len(rest) > 0 { // the end finishes the last record
 			delete(l.partial, src)
-			l.backlog[src] = append(l.backlog[src], piece{rest, true})
-			return true
+			pieces = append(pieces, piece{rest, true})
 		}
-		return false
+		return pieces
 	}
-	if data == nil {
-		return false
+	if data == nil { // nothing has arrived
+		return pieces
 	}
 	for _, rec := range l.records(src, data) {
-		l.backlog[src] = append(l.backlog[src], piece{rec, true})
+		pieces = append(pieces, piece{rec, true})
 	}
-	return true
+	return pieces
 }
 
 // records cuts what arrived into the listener's records, keeping an unfinished one for later.
