@@ -55,3 +55,33 @@ func BenchmarkListenHandler(b *testing.B) {
 		do(`While[count < ` + itoa(min(done+chunk, b.N)) + `, Pause[0]]`)
 	}
 }
+
+// BenchmarkListenStream: the same handler while a PUSH on another goroutine streams the
+// messages in as fast as it can, the evaluator pausing as the live-sessions benchmark's session
+// does (so the figure includes waking the evaluator for news). Per op: one message.
+func BenchmarkListenStream(b *testing.B) {
+	s := NewSession(io.Discard)
+	defer s.CloseSockets()
+	do := func(src string) Expr {
+		n, err := grammar.Parse(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s.Do(context.Background(), s.Lower(n), src).Value
+	}
+	do(`pull = SocketOpen[Automatic, {"ZMQ", "Pull"}]; push = SocketConnect[pull]; count = 0;`)
+	do(`l = SocketListen[pull, (If[count == 0, t0 = 1]; count++) &];`)
+	id, _ := socketID(do(`push`))
+	push, _ := s.registry().Get(id)
+	msg := [][]byte{[]byte("0123456789012345678901234567890123456789012345678901234567890123")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	go func() {
+		for i := 0; i < b.N; i++ {
+			if push.WriteMessage(context.Background(), msg, false) != nil {
+				return
+			}
+		}
+	}()
+	do(`While[count < ` + itoa(b.N) + `, Pause[0.001]]`)
+}

@@ -26,7 +26,7 @@ var coreBuiltins = []*Builtin{
 	{Name: "Module", Usage: "Module[{x, y = v, …}, body] evaluates body with x, y local (fresh symbols).", Attrs: HoldAll, Min: 2, Max: 2, Fn: fnModule},
 	{Name: "Block", Usage: "Block[{x, y = v, …}, body] evaluates body with the global x, y given temporary values.", Attrs: HoldAll, Min: 2, Max: 2, Fn: fnBlock},
 	{Name: "With", Usage: "With[{x = v, …}, body] evaluates body with the values put in place of x, ….", Attrs: HoldAll, Min: 2, Max: 2, Fn: fnWith},
-	{Name: "If", Usage: "If[cond, t, f] gives t if cond is True and f if it is False.\nIf[cond, t, f, u] gives u if cond is neither.", Attrs: HoldRest, Min: 2, Max: 4, Fn: fnIf},
+	{Name: "If", Usage: "If[cond, t, f] gives t if cond is True and f if it is False.\nIf[cond, t, f, u] gives u if cond is neither.", Attrs: HoldRest, Transient: true, Min: 2, Max: 4, Fn: fnIf},
 	{Name: "Which", Usage: "Which[c1, v1, c2, v2, …] gives the v of the first c that is True.", Attrs: HoldAll, Min: 0, Max: -1, Fn: fnWhich},
 	{Name: "Switch", Usage: "Switch[e, p1, v1, p2, v2, …] gives the v of the first pattern p that e matches.", Attrs: HoldRest, Min: 3, Max: -1, Fn: fnSwitch},
 	{Name: "While", Usage: "While[test, body] evaluates body while test is True.", Attrs: HoldAll, Min: 1, Max: 2, Fn: fnWhile},

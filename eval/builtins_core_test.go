@@ -81,6 +81,11 @@ func TestCoreEvaluation(t *testing.T) {
 		{"Function[x, x^2][4]", "16"},
 		{"Function[{x, y}, x y][3, 4]", "12"},
 		{"f = #^2 &; f[5]", "25"},
+		// a body without slots of its own is evaluated as it is, as often as applied
+		{"n = 0; f = (n++) &; f[1]; f[\"a\", 2]; Map[f, {1, 2}]; n", "4"},
+		{"f = (1 + 2) &; f[5]", "3"},
+		{"g = Function[#^2] &; g[3][4]", "16"},
+		{"If[#0 === Null, 1, 2] &[5]", "2"},
 		// scoping
 		{"x = 1; Module[{x = 2}, x]; x", "1"},
 		{"Module[{x = 2}, x^2]", "4"},
@@ -93,6 +98,14 @@ func TestCoreEvaluation(t *testing.T) {
 		{"If[x, 1, 2]", "If[x, 1, 2]"},
 		{"If[x, 1, 2, 3]", "3"},
 		{"If[False, 1]", "Null"},
+		// the branches are held: only the one chosen is evaluated, once
+		{"n = 0; If[n == 0, n += 1, n += 10]; n", "1"},
+		{"n = 0; If[x, n += 1, n += 10]", "If[x, n += 1, n += 10]"},
+		{"n = 0; If[x, n += 1, n += 10]; n", "0"},
+		{"If[True, Sequence[1, 2]]", "1"},         // spliced though held: If[True, 1, 2]
+		{"{If[False, 0, Sequence[1, 2]]}", "{1}"}, // If[False, 0, 1, 2]
+		{"n = 5; If[Evaluate[n > 1], 1, 2]", "1"},
+		{"If[Sequence[True, 1], 2]", "1"},
 		{"Which[False, 1, True, 2]", "2"},
 		{"n = 0; While[n < 5, n++]; n", "5"},
 		{"s = 0; Do[s += i, {i, 100}]; s", "5050"},

@@ -151,6 +151,8 @@ type listener struct {
 	enc       string
 	partial   map[*sockets.Socket][]byte  // the unfinished record of each source
 	backlog   map[*sockets.Socket][]piece // pieces taken and not yet handled (a handler was stopped)
+	pieces    []piece                     // serve's list of pieces, reused
+	msgs      [][][]byte                  // take's list of ZeroMQ messages, reused
 }
 
 // piece is what one handler call gets: a record, a TCP read, or a ZeroMQ frame.
@@ -517,8 +519,8 @@ func (s *Session) listenerFor(src *sockets.Socket) *listener {
 
 // ---------------------------------------------------------------- running handlers
 
-// handlerBatch is how many pieces of one source are handled before the next source gets its
-// turn: a flood on one socket does not starve the others.
+// handlerBatch is about how many pieces of one source are handled (whole messages are taken)
+// before the next source gets its turn: a flood on one socket does not starve the others.
 const handlerBatch = 64
 
 // runHandlers handles the news that has come, until there is none or the evaluation is
@@ -552,45 +554,53 @@ func (s *Session) runHandlers() {
 // stopped (Ctrl-C), it is not run again, and the rest wait in l.backlog for the next safe
 // point, src noted again so that one comes.
 func (s *Session) serve(l *listener, src *sockets.Socket) (more bool) {
-	pieces := l.backlog[src]
+	pieces, next := l.backlog[src], 0
 	delete(l.backlog, src)
+	if pieces == nil {
+		pieces = l.pieces[:0] // the listener's own list, kept from call to call
+	}
 	finished := false
 	defer func() {
 		if !finished {
-			if len(pieces) > 0 {
-				l.backlog[src] = pieces
+			if next < len(pieces) {
+				l.backlog[src] = append([]piece(nil), pieces[next:]...)
 			}
 			s.async.note(src)
 		}
 	}()
-	for i := 0; i < handlerBatch && !src.Closed(); i++ {
-		if len(pieces) == 0 {
-			if pieces = l.take(src, pieces[:0]); len(pieces) == 0 {
+	for handled := 0; handled < handlerBatch && !src.Closed(); {
+		if next == len(pieces) {
+			clear(pieces) // what was handled is not kept alive by the list
+			if pieces, next = l.take(src, pieces[:0], handlerBatch-handled), 0; len(pieces) == 0 {
 				break
 			}
 		}
-		for len(pieces) > 0 {
-			p := pieces[0]
-			pieces = pieces[1:]
+		for next < len(pieces) {
+			p := pieces[next]
+			next++
 			s.handle(l, src, p.data, p.complete)
+			handled++
 		}
 	}
 	finished = true
+	clear(pieces)
+	l.pieces = pieces[:0]
 	return !src.Closed() && src.Ready()
 }
 
 // take appends to pieces what has arrived on src, as the pieces its handler gets: each frame
-// of a ZeroMQ message (as Wolfram's ZeroMQ listeners have it), each record of a TCP stream,
-// or each read when there are no record separators.
-func (l *listener) take(src *sockets.Socket, pieces []piece) []piece {
+// of a ZeroMQ message (as Wolfram's ZeroMQ listeners have it; up to max messages at once), each
+// record of a TCP stream, or each read when there are no record separators.
+func (l *listener) take(src *sockets.Socket, pieces []piece, max int) []piece {
 	if src.ZMQ() != nil {
-		msg, ok, err := src.TryReadMessage()
-		if err != nil || !ok {
-			return pieces
+		msgs, _ := src.TryReadMessages(l.msgs[:0], max) // an error: nothing, or what came before it
+		for _, msg := range msgs {
+			for j, f := range msg {
+				pieces = append(pieces, piece{f, j == len(msg)-1})
+			}
 		}
-		for j, f := range msg {
-			pieces = append(pieces, piece{f, j == len(msg)-1})
-		}
+		clear(msgs)
+		l.msgs = msgs[:0]
 		return pieces
 	}
 	data, err := src.TryRead(maxMessage)
@@ -655,6 +665,10 @@ func (s *Session) handle(l *listener, src *sockets.Socket, data []byte, complete
 	if l.handler == nil {
 		return
 	}
+	if f, ok := l.handler.(*Normal); ok && f.Head == SymFunction && len(f.Args) == 1 && slotFree(f) {
+		s.callHandler(l.handler, nil) // a handler that reads nothing of the event gets none
+		return
+	}
 	// the association is made directly, its size known: this runs once per message
 	n := len(l.eventKeys)
 	a := &Assoc{keys: make([]Expr, n), vals: make([]Expr, n), delay: make([]bool, n)}
@@ -692,8 +706,9 @@ func (s *Session) handle(l *listener, src *sockets.Socket, data []byte, complete
 	s.callHandler(l.handler, a)
 }
 
-// callHandler evaluates f[arg] as a handler: a Go panic or an uncaught Throw is reported as
-// at the top level, and evaluation goes on after it; an abort goes on up.
+// callHandler evaluates f[arg] (arg nil: f[] of a pure function without slots, its body) as
+// a handler: a Go panic or an uncaught Throw is reported as at the top level, and evaluation
+// goes on after it; an abort goes on up.
 func (s *Session) callHandler(f, arg Expr) {
 	depth := s.depth
 	s.inHandler = true
@@ -709,7 +724,14 @@ func (s *Session) callHandler(f, arg Expr) {
 		s.depth = depth
 		s.topLevelSignal(r, InputForm(f)+"[…]")
 	}()
-	s.Eval(NewNormal(f, arg))
+	switch fn, isFn := f.(*Normal); {
+	case arg == nil:
+		s.Eval(fn.Args[0])
+	case isFn && fn.Head == SymFunction:
+		s.applyFunction(fn, []Expr{arg}) // no call to build and evaluate
+	default:
+		s.Eval(NewNormal(f, arg))
+	}
 }
 
 // ---------------------------------------------------------------- safe points

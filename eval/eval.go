@@ -142,7 +142,7 @@ func (s *Session) evalNormal1(n *Normal) Expr {
 	if hs, ok := head.(*Symbol); ok {
 		sym, attrs = hs, hs.attrs
 	}
-	if sym != nil && attrs&(HoldAll|HoldAllComplete|Flat|Orderless|SequenceHold) == 0 && sym.down == nil &&
+	if sym != nil && attrs&(HoldAllComplete|Flat|Orderless|SequenceHold) == 0 && sym.down == nil &&
 		sym.builtin != nil && sym.builtin.Transient && len(n.Args) <= scratchArgs {
 		if r, ok := s.evalTransient(sym, n); ok {
 			return r
@@ -200,6 +200,11 @@ func (s *Session) evalArgsAndApply(n *Normal, head Expr, sym *Symbol, attrs Attr
 		}
 		sortCanonical(args)
 	}
+	if sym == nil {
+		if f, ok := head.(*Normal); ok && f.Head == SymFunction {
+			return s.applyFunction(f, args) // no call to build: the function takes the values
+		}
+	}
 	expr := n
 	if changed {
 		expr = &Normal{Head: head, Args: args}
@@ -248,8 +253,8 @@ const scratchArgs = 4
 // the builtin leaves the call unevaluated, a real call is built from the scratch.
 func (s *Session) evalTransient(sym *Symbol, n *Normal) (Expr, bool) {
 	for _, a := range n.Args {
-		if an, ok := a.(*Normal); ok && (an.Head == SymUnevaluated || an.Head == symEvaluate) {
-			return nil, false
+		if an, ok := a.(*Normal); ok && (an.Head == SymUnevaluated || an.Head == symEvaluate || an.Head == SymSequence) {
+			return nil, false // the general path unwraps and splices these, held or not
 		}
 	}
 	if s.depth >= len(s.scratch) {
@@ -261,13 +266,21 @@ func (s *Session) evalTransient(sym *Symbol, n *Normal) (Expr, bool) {
 	sc := &s.scratch[s.depth]
 	args := sc.args[:len(n.Args)]
 	for i, a := range n.Args {
+		if (i == 0 && sym.attrs&HoldFirst != 0) || (i > 0 && sym.attrs&HoldRest != 0) {
+			args[i] = a // held, as the general path holds it (Evaluate[…] went there above)
+			continue
+		}
 		v := s.Eval(a)
 		if HasHead(v, SymSequence) || (sym.attrs&Listable != 0 && IsList(v)) {
 			// splicing and threading take the general path, from the values already computed
 			vals := append([]Expr(nil), args[:i]...)
 			vals = append(vals, v)
 			for _, b := range n.Args[i+1:] {
-				vals = append(vals, s.Eval(b))
+				if sym.attrs&HoldRest != 0 {
+					vals = append(vals, b)
+				} else {
+					vals = append(vals, s.Eval(b))
+				}
 			}
 			clear(args)
 			// the general path, not this one again: the arguments are values now, and
@@ -430,8 +443,10 @@ func (s *Session) thread(n *Normal) (Expr, bool) {
 func (s *Session) applyFunction(f *Normal, args []Expr) Expr {
 	switch len(f.Args) {
 	case 1:
-		body := substituteSlots(f.Args[0], args)
-		return s.Eval(body)
+		if slotFree(f) {
+			return s.Eval(f.Args[0]) // as a handler that only counts: nothing to put in
+		}
+		return s.Eval(substituteSlots(f.Args[0], args))
 	case 2, 3:
 		var params []Expr
 		if l, ok := f.Args[0].(*Normal); ok && l.Head == SymList {
@@ -456,6 +471,41 @@ func (s *Session) applyFunction(f *Normal, args []Expr) Expr {
 		return s.Eval(b.substitute(f.Args[1]))
 	}
 	return NewNormal(f, args...)
+}
+
+// slotFree reports whether the pure function f's body has no slot of its own (#, ##, #name),
+// found once and kept on f: applying it is then evaluating the body as it is.
+func slotFree(f *Normal) bool {
+	if f.slots == slotsUnknown {
+		f.slots = slotsNone
+		if hasSlots(f.Args[0]) {
+			f.slots = slotsSome
+		}
+	}
+	return f.slots == slotsNone
+}
+
+// hasSlots reports whether body has a slot outside the pure functions nested in it.
+func hasSlots(body Expr) bool {
+	n, ok := body.(*Normal)
+	if !ok {
+		return false
+	}
+	switch n.Head {
+	case SymSlot, SymSlotSequence:
+		return true
+	case SymFunction:
+		return false
+	}
+	if hasSlots(n.Head) {
+		return true
+	}
+	for _, a := range n.Args {
+		if hasSlots(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // substituteSlots replaces #n, ## and #name in a pure function's body, leaving nested pure

@@ -42,7 +42,18 @@ type Normal struct {
 	// next append from this list may use it (once) instead of copying, which makes a loop
 	// of AppendTo linear. Lists whose Args are slices of another's never have it.
 	growable bool
+	// slots, on a pure function Function[body], says whether body has slots of its own
+	// (slotFree), found the first time it is applied.
+	slots slotsKnown
 }
+
+type slotsKnown uint8
+
+const (
+	slotsUnknown slotsKnown = iota
+	slotsNone
+	slotsSome
+)
 
 // ByteArray is Wolfram's ByteArray: bytes, printed as ByteArray[<n>].
 type ByteArray struct{ B []byte }

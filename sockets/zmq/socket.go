@@ -246,6 +246,31 @@ func (s *Socket) TryRecv() ([][]byte, bool, error) {
 	return msg, ok, err
 }
 
+// TryRecvMany appends to dst the messages waiting, up to max (at least one), under one lock:
+// what calling TryRecv until it finds none would take, for a reader that handles a stream.
+func (s *Socket) TryRecvMany(dst [][][]byte, max int) ([][][]byte, error) {
+	if s.opts.Conflate {
+		msg, ok, err := s.TryRecv()
+		if ok {
+			dst = append(dst, msg)
+		}
+		return dst, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return dst, ErrClosed
+	}
+	for n := 0; n < max || n == 0; n++ {
+		msg, ok, err := s.pat.recv(s)
+		if !ok || err != nil {
+			return dst, err
+		}
+		dst = append(dst, msg)
+	}
+	return dst, nil
+}
+
 // Readable reports whether a message is waiting to be read.
 func (s *Socket) Readable() bool {
 	s.resume()

@@ -292,3 +292,69 @@ time.sleep(5)
 		t.Fatalf("no refusal among the events %v", pair.Events())
 	}
 }
+
+// TryRecvMany takes what TryRecv would, in order, at most max at a time; with CONFLATE only the
+// newest; a socket that cannot receive says so.
+func TestTryRecvMany(t *testing.T) {
+	pull, push := open(t, "PULL"), open(t, "PUSH")
+	push.Connect(fmt.Sprintf("127.0.0.1:%d", bind(t, pull)))
+	for i := range 10 {
+		if err := push.Send(ctx(t, 5*time.Second), [][]byte{[]byte(strconv.Itoa(i)), []byte("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got [][][]byte
+	deadline := time.Now().Add(10 * time.Second)
+	for len(got) < 10 && time.Now().Before(deadline) {
+		before := len(got)
+		var err error
+		if got, err = pull.TryRecvMany(got, 4); err != nil {
+			t.Fatal(err)
+		}
+		if len(got)-before > 4 {
+			t.Fatalf("took %d at once, max 4", len(got)-before)
+		}
+		if len(got) == before {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	for i, msg := range got {
+		if len(msg) != 2 || string(msg[0]) != strconv.Itoa(i) || string(msg[1]) != "x" {
+			t.Fatalf("message %d: %q", i, msg)
+		}
+	}
+	if len(got) != 10 {
+		t.Fatalf("got %d messages, want 10", len(got))
+	}
+	if more, err := pull.TryRecvMany(nil, 4); len(more) != 0 || err != nil {
+		t.Fatalf("nothing left: %q %v", more, err)
+	}
+	if _, err := push.TryRecvMany(nil, 4); err != ErrCannotRecv {
+		t.Fatalf("a PUSH receives: %v", err)
+	}
+
+	opts := Defaults()
+	opts.Conflate = true
+	latest, err := New("PULL", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { latest.Close(0) })
+	push2 := open(t, "PUSH")
+	push2.Connect(fmt.Sprintf("127.0.0.1:%d", bind(t, latest)))
+	for i := range 5 {
+		push2.Send(ctx(t, 5*time.Second), [][]byte{[]byte(strconv.Itoa(i))})
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		msgs, _ := latest.TryRecvMany(nil, 4)
+		if len(msgs) > 1 {
+			t.Fatalf("CONFLATE gave %d messages at once", len(msgs))
+		}
+		if len(msgs) == 1 && string(msgs[0][0]) == "4" {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatal("CONFLATE never gave the newest message")
+}
