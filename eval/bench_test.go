@@ -85,3 +85,32 @@ func BenchmarkListenStream(b *testing.B) {
 	}()
 	do(`While[count < ` + itoa(b.N) + `, Pause[0.001]]`)
 }
+
+// BenchmarkReadMessageStream: Do[SocketReadMessage[pull], {n}] while a PUSH on another
+// goroutine streams the messages in (the whole-path issue's read figure, in-process). Per op:
+// one message.
+func BenchmarkReadMessageStream(b *testing.B) {
+	s := NewSession(io.Discard)
+	defer s.CloseSockets()
+	do := func(src string) Expr {
+		n, err := grammar.Parse(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s.Do(context.Background(), s.Lower(n), src).Value
+	}
+	do(`pull = SocketOpen[Automatic, {"ZMQ", "Pull"}]; push = SocketConnect[pull];`)
+	id, _ := socketID(do(`push`))
+	push, _ := s.registry().Get(id)
+	msg := [][]byte{[]byte("0123456789012345678901234567890123456789012345678901234567890123")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	go func() {
+		for i := 0; i < b.N; i++ {
+			if push.WriteMessage(context.Background(), msg, false) != nil {
+				return
+			}
+		}
+	}()
+	do(`Do[SocketReadMessage[pull], {` + itoa(b.N) + `}]`)
+}

@@ -38,6 +38,8 @@ type Builtin struct {
 	SetSub func(s *Session, obj *Normal, args []Expr, value Expr) Expr
 	// Messages are this symbol's own message texts, tag -> template.
 	Messages map[string]string
+
+	defaults map[string]Expr // Options' defaults, made once when the table is registered
 }
 
 // Option is an option name and its default value.
@@ -82,6 +84,10 @@ func init() {
 			}
 			sym.builtin = b
 			sym.attrs |= b.Attrs | Protected
+			b.defaults = make(map[string]Expr, len(b.Options))
+			for _, o := range b.Options {
+				b.defaults[o.Name] = o.Default
+			}
 			for tag, text := range b.Messages {
 				messageTexts[b.Name+"::"+tag] = text
 			}
@@ -141,13 +147,17 @@ func isOptionRule(e Expr) bool {
 }
 
 // Options splits a call into its positional arguments and its option values, filling in the
-// defaults. An unknown option gets Fn::optx and ok is false.
+// defaults. An unknown option gets Fn::optx and ok is false. The map is read only (without
+// options given, it is the builtin's own map of defaults).
 func (s *Session) Options(b *Builtin, c *Normal) (pos []Expr, opts map[string]Expr, ok bool) {
 	n := len(c.Args)
 	for n > 0 && isOptionRule(c.Args[n-1]) {
 		n--
 	}
 	pos = c.Args[:n]
+	if n == len(c.Args) && b.defaults != nil {
+		return pos, b.defaults, true // shared, read only: a call in a loop makes no map
+	}
 	opts = make(map[string]Expr, len(b.Options))
 	for _, o := range b.Options {
 		opts[o.Name] = o.Default

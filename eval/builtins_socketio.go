@@ -17,7 +17,7 @@ import (
 // (ByteArrayToString[ReadByteArray[s]] decodes UTF-8).
 
 var socketIOBuiltins = []*Builtin{
-	{Name: "WriteString", Min: 1, Max: -1, Fn: fnWriteString,
+	{Name: "WriteString", Transient: true, Min: 1, Max: -1, Fn: fnWriteString,
 		Usage: "WriteString[sock, e1, e2, …] writes strings (other expressions in OutputForm), with no newline added."},
 	{Name: "WriteLine", Min: 2, Max: 2, Fn: fnWriteLine,
 		Usage: "WriteLine[sock, \"text\"] writes the text and a newline."},
@@ -26,7 +26,7 @@ var socketIOBuiltins = []*Builtin{
 	{Name: "BinaryWrite", Min: 2, Max: 3, Fn: fnBinaryWrite, Options: []Option{{"ByteOrdering", Int(-1)}},
 		Usage: "BinaryWrite[sock, b | {b1, …} | \"string\" | ByteArray[…]] writes bytes.\n" +
 			"BinaryWrite[sock, x | {x1, …}, \"type\"] writes numbers as \"Integer32\", \"Real64\", \"UnsignedInteger16\", … (option ByteOrdering)."},
-	{Name: "SocketReadMessage", Min: 1, Max: 1, Fn: fnSocketReadMessage,
+	{Name: "SocketReadMessage", Transient: true, Min: 1, Max: 1, Fn: fnSocketReadMessage,
 		Options: []Option{{"Multipart", SymTrue}, {"Blocking", SymTrue}},
 		Usage: "SocketReadMessage[sock] waits for data and returns what has arrived as a ByteArray (EndOfFile once the peer has closed).\n" +
 			"SocketReadMessage[sock, \"Blocking\" -> False] returns an empty ByteArray instead of waiting."},

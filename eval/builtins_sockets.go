@@ -165,7 +165,12 @@ func (s *Session) socketArg(e Expr) (sock *sockets.Socket, ok, handled bool) {
 	if !isSock {
 		return nil, false, false
 	}
-	sock, found := s.registry().Get(id)
+	sock, found := s.lastSock, s.lastSock != nil && s.lastSock.ID == id
+	if !found {
+		if sock, found = s.registry().Get(id); found {
+			s.lastSock = sock
+		}
+	}
 	if !found || sock.Closed() {
 		s.Message("SocketObject", "invalidSock", e)
 		return nil, false, true

@@ -656,7 +656,7 @@ func (s *Session) readZMQ(fn string, sock *sockets.Socket, frame, wait bool) (ms
 		s.hintOnce(fn, "nosub", sock)
 	}
 	var deadline time.Time
-	if t := z.Options().RecvTimeout; t >= 0 {
+	if t := z.RecvTimeout(); t >= 0 {
 		deadline = time.Now().Add(t)
 	}
 	for {

@@ -51,6 +51,9 @@ type Session struct {
 	Debug bool
 	// sockets holds the session's sockets.
 	sockets *sockets.Registry
+	// lastSock is the socket a socket argument named last: a loop of reads or writes finds it
+	// without the registry's lock and map (ids are never reused, so it cannot go stale).
+	lastSock *sockets.Socket
 	// hints are the one-time socket hints given, by socket id and tag.
 	hints map[string]bool
 	// zmqLink is set by Needs["ZeroMQLink`"]: its names resolve without their context.

@@ -191,7 +191,7 @@ func (s *Socket) Dropped() int {
 // HandshakeFailure gives the reason a peer refused the handshake, the first time it is asked
 // after a refusal ("" otherwise): a socket reports it once.
 func (s *Socket) HandshakeFailure() string {
-	if s.zmq == nil {
+	if s.zmq == nil || !s.zmq.z.HandshakeFailed() {
 		return ""
 	}
 	ze := s.zmq

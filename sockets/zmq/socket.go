@@ -56,6 +56,13 @@ func (s *Socket) Options() Options {
 	return s.opts
 }
 
+// RecvTimeout is Options().RecvTimeout without copying the rest, for a read of every message.
+func (s *Socket) RecvTimeout() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.RecvTimeout
+}
+
 // SetOptions changes the socket's options. As in libzmq, high-water marks, the identity, the
 // heartbeats and the maximum message size apply to connections made afterwards.
 func (s *Socket) SetOptions(change func(*Options)) {
@@ -95,9 +102,11 @@ type Socket struct {
 	readLast  *zmtp.Conn    // the one it read last: it may not have its reader goroutine back
 	wake      chan struct{} // something changed: a message, room to send, a peer
 	onSignal  atomic.Pointer[func()]
-	tracer    atomic.Pointer[func(Traced)] // nil while tracing is off (trace.go)
-	stop      chan struct{}                // closed by Close: dialers and listeners end
-	bg        sync.WaitGroup
+	// handshakeFailed is set with the first "handshake failed" event
+	handshakeFailed atomic.Bool
+	tracer          atomic.Pointer[func(Traced)] // nil while tracing is off (trace.go)
+	stop            chan struct{}                // closed by Close: dialers and listeners end
+	bg              sync.WaitGroup
 }
 
 // New makes a socket of type typ ("PUSH", …).
@@ -639,10 +648,17 @@ func (s *Socket) event(what, endpoint, detail string) {
 	}
 	ev := Event{Time: time.Now(), What: what, Endpoint: endpoint, Detail: detail}
 	s.events = append(s.events, ev)
+	if what == "handshake failed" {
+		s.handshakeFailed.Store(true)
+	}
 	if fn := s.tracer.Load(); fn != nil {
 		(*fn)(Traced{Time: ev.Time, Peer: endpoint, Event: &ev})
 	}
 }
+
+// HandshakeFailed reports whether a handshake has ever failed on the socket: one atomic load,
+// for readers that look before every message.
+func (s *Socket) HandshakeFailed() bool { return s.handshakeFailed.Load() }
 
 // Events gives the events kept, oldest first.
 func (s *Socket) Events() []Event {
