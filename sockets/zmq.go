@@ -434,18 +434,19 @@ func (s *Socket) zmqWait(ctx context.Context, timeout time.Duration) (bool, erro
 	if timeout >= 0 {
 		deadline = time.Now().Add(timeout)
 	}
-	for !s.Ready() {
+	// HasMessage, not Ready: a REQ's wait for its reply reads the connection itself (WaitHere)
+	for !s.Closed() && !ze.hasLocal() && !ze.z.HasMessage() {
 		left := time.Duration(-1)
 		if timeout >= 0 {
 			if left = time.Until(deadline); left <= 0 {
 				return false, nil
 			}
 		}
-		if _, err := ze.z.Wait(ctx, left); err != nil {
+		if _, err := ze.z.WaitHere(ctx, left); err != nil {
 			return false, s.closedErr(err)
 		}
 	}
-	return true, nil
+	return !s.Closed(), nil
 }
 
 // ---------------------------------------------------------------- writing

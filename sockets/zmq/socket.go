@@ -283,6 +283,12 @@ func (s *Socket) TryRecvMany(dst [][][]byte, max int) ([][][]byte, error) {
 // Readable reports whether a message is waiting to be read.
 func (s *Socket) Readable() bool {
 	s.resume()
+	return s.HasMessage()
+}
+
+// HasMessage reports whether a message is waiting to be read, leaving a connection read by its
+// callers (Recv, WaitHere) to them: a REQ's next wait for a reply reads it itself.
+func (s *Socket) HasMessage() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -320,6 +326,35 @@ func (s *Socket) Recv(ctx context.Context) ([][]byte, error) {
 			return nil, err
 		}
 	}
+}
+
+// WaitHere waits up to timeout (< 0: no limit) for a message to read, as Wait does, except
+// that a REQ or REP waiting on its one connection reads it on this goroutine, as Recv does:
+// a caller that reads with TryRecv and waits with WaitHere has Recv's round trip. It reports
+// whether a message may be waiting (false: the time is up).
+func (s *Socket) WaitHere(ctx context.Context, timeout time.Duration) (bool, error) {
+	if c := s.readHere(); c != nil {
+		rctx := ctx
+		if timeout >= 0 {
+			var cancel context.CancelFunc
+			rctx, cancel = context.WithTimeout(ctx, timeout)
+			defer cancel()
+		}
+		got, err := c.ReadHere(rctx)
+		s.mu.Lock()
+		s.reading, s.readLast = nil, c
+		s.mu.Unlock()
+		switch {
+		case got:
+			return true, nil
+		case err != nil && ctx.Err() == nil && rctx.Err() != nil:
+			return false, nil // the time is up
+		case err != nil:
+			return false, err
+		}
+		// it could not read here: wait for the reader goroutine
+	}
+	return s.Wait(ctx, timeout)
 }
 
 // readHere gives the connection a Recv may read itself: the one its pattern waits on alone

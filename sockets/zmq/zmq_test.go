@@ -358,3 +358,43 @@ func TestTryRecvMany(t *testing.T) {
 	}
 	t.Fatal("CONFLATE never gave the newest message")
 }
+
+// WaitHere: a REQ waiting for its reply reads it (true, then TryRecv has it); with no reply the
+// time runs out (false, no error); a cancelled context ends the wait with its error.
+func TestWaitHere(t *testing.T) {
+	rep, req := open(t, "REP"), open(t, "REQ")
+	req.Connect(fmt.Sprintf("127.0.0.1:%d", bind(t, rep)))
+	for i := range 3 {
+		if err := req.Send(ctx(t, 5*time.Second), [][]byte{[]byte("ping")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rep.Recv(ctx(t, 5*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if err := rep.Send(ctx(t, 5*time.Second), [][]byte{[]byte("pong" + strconv.Itoa(i))}); err != nil {
+			t.Fatal(err)
+		}
+		var msg [][]byte
+		for ok := false; !ok; {
+			if got, err := req.WaitHere(ctx(t, 5*time.Second), 5*time.Second); !got || err != nil {
+				t.Fatalf("trip %d: WaitHere %v %v", i, got, err)
+			}
+			var err error
+			if msg, ok, err = req.TryRecv(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if string(msg[0]) != "pong"+strconv.Itoa(i) {
+			t.Fatalf("trip %d: %q", i, msg)
+		}
+	}
+	req.Send(ctx(t, 5*time.Second), [][]byte{[]byte("unanswered")})
+	if got, err := req.WaitHere(ctx(t, 5*time.Second), 50*time.Millisecond); got || err != nil {
+		t.Fatalf("no reply: WaitHere %v %v", got, err)
+	}
+	c, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	if got, err := req.WaitHere(c, -1); got || err == nil {
+		t.Fatalf("cancelled: WaitHere %v %v", got, err)
+	}
+}
