@@ -195,4 +195,3 @@ func BenchmarkREPLTCPEcho(b *testing.B) {
 	}
 	b.ReportMetric(us["socketrepl"]/us["python"], "ratio")
 }
-
