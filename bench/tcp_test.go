@@ -134,24 +134,30 @@ func BenchmarkTCPBinaryWrite256MiB(b *testing.B) {
 	b.ReportMetric(median(theirs).Seconds()/median(ours).Seconds(), "ratio")
 }
 
-// BenchmarkTCPClients10000 starts socketrepl with a server, connects 10,000 clients to it
-// from this process (fewer when the file limit is lower, said in the output), waits until
-// the server lists them all in "ConnectedClients", and reports socketrepl's peak RSS
-// (goal: at most 256 MiB).
-func BenchmarkTCPClients10000(b *testing.B) {
+// BenchmarkSockets1000ZMQ10000TCP starts socketrepl, opens 1,000 ZeroMQ sockets in it (500
+// bound PULLs and a PUSH connected to each, the 500 connections made), then a TCP server to
+// which 10,000 clients connect from this process (fewer when the file limit is lower, said in
+// the output), waits until the server lists them all in "ConnectedClients", and reports
+// socketrepl's peak RSS (goal: at most 256 MiB).
+func BenchmarkSockets1000ZMQ10000TCP(b *testing.B) {
 	n := 10000
+	const zmqPairs = 500
 	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err == nil && int(lim.Cur) < n+200 {
-		n = int(lim.Cur) - 200
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err == nil && int(lim.Cur) < n+4*zmqPairs+200 {
+		n = int(lim.Cur) - 4*zmqPairs - 200
 		b.Logf("the file limit is %d: %d clients instead of 10,000", lim.Cur, n)
 	}
 	bin := buildBinary(b)
 	for b.Loop() {
-		script := fmt.Sprintf(`server = SocketOpen[Automatic];
+		script := fmt.Sprintf(`zs = Table[SocketOpen[{"127.0.0.1", Automatic}, {"ZMQ", "Pull"}], %d];
+zc = Map[SocketConnect, zs];
+t = 0; While[Count[zs, z_ /; Length[z["ConnectedClients"]] > 0] < %d && t < 1200, Pause[0.05]; t++]
+Print["zmq ", Length[Sockets[]], " ", Count[zs, z_ /; Length[z["ConnectedClients"]] > 0]]
+server = SocketOpen[Automatic];
 Print[server["DestinationPort"]];
 t = 0; While[Length[server["ConnectedClients"]] < %d && t < 1200, Pause[0.05]; t++]
 Print["listed ", Length[server["ConnectedClients"]]]
-`, n)
+`, zmqPairs, zmqPairs, n)
 		cmd := exec.Command(bin)
 		// stdin stays open until the RSS is read: the process ends when it closes
 		stdin, err := cmd.StdinPipe()
@@ -167,6 +173,9 @@ Print["listed ", Length[server["ConnectedClients"]]]
 		}
 		io.WriteString(stdin, script)
 		lines := bufio.NewScanner(out)
+		if want := fmt.Sprintf("zmq %d %d", 2*zmqPairs, zmqPairs); !lines.Scan() || lines.Text() != want {
+			b.Fatalf("socketrepl said %q, not %q", lines.Text(), want)
+		}
 		if !lines.Scan() {
 			b.Fatal("socketrepl printed no port")
 		}
@@ -193,6 +202,7 @@ Print["listed ", Length[server["ConnectedClients"]]]
 			c.Close()
 		}
 		b.ReportMetric(float64(n), "clients")
+		b.ReportMetric(2*zmqPairs, "zmq-sockets")
 		b.ReportMetric(rss, "peak-RSS-MiB")
 	}
 }
