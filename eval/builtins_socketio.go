@@ -348,33 +348,37 @@ func (s *Session) abortRead(sock *sockets.Socket, gathered []byte) {
 
 func fnSocketReadMessage(s *Session, c *Normal) Expr {
 	const fn = "SocketReadMessage"
-	pos, opts, ok := s.Options(c.Head.(*Symbol).builtin, c)
-	if !ok {
-		return nil
+	multipart, blocking := Expr(SymTrue), true // the defaults: a read in a loop looks up nothing
+	if len(c.Args) > 1 {
+		_, opts, ok := s.Options(c.Head.(*Symbol).builtin, c)
+		if !ok {
+			return nil
+		}
+		multipart, blocking = opts["Multipart"], opts["Blocking"] != SymFalse
 	}
-	if m := opts["Multipart"]; m != SymTrue && m != SymFalse && m != SymList {
-		s.Message(fn, "multipartOpt", m)
+	if multipart != SymTrue && multipart != SymFalse && multipart != SymList {
+		s.Message(fn, "multipartOpt", multipart)
 		return SymFailed
 	}
-	sock, failed := s.streamArg(fn, pos[0])
+	sock, failed := s.streamArg(fn, c.Args[0])
 	if sock == nil {
 		return failedOr(failed)
 	}
 	if sock.ZMQ() != nil {
-		return s.readMessageZMQ(sock, opts["Multipart"], opts["Blocking"] != SymFalse)
+		return s.readMessageZMQ(sock, multipart, blocking)
 	}
-	v := s.readTCPMessage(fn, sock, opts)
-	if ba, ok := v.(*ByteArray); ok && opts["Multipart"] == SymList {
+	v := s.readTCPMessage(fn, sock, blocking)
+	if ba, ok := v.(*ByteArray); ok && multipart == SymList {
 		return List(ba) // a TCP read is one piece
 	}
 	return v
 }
 
 // readTCPMessage is SocketReadMessage on a TCP socket: what has arrived.
-func (s *Session) readTCPMessage(fn string, sock *sockets.Socket, opts map[string]Expr) Expr {
+func (s *Session) readTCPMessage(fn string, sock *sockets.Socket, blocking bool) Expr {
 	var data []byte
 	var err error
-	if opts["Blocking"] == SymFalse {
+	if !blocking {
 		data, err = sock.TryRead(maxMessage)
 		if err == nil && data == nil {
 			data = []byte{}

@@ -167,7 +167,7 @@ func (s *Socket) Queued() (in, out int, ended bool) {
 	case s.zmq != nil:
 		in, out = s.zmq.z.Queued()
 		s.zmq.mu.Lock()
-		in += len(s.zmq.back)
+		in += len(s.zmq.back) + len(s.zmq.ahead) - s.zmq.aheadNext
 		if len(s.zmq.rest) > 0 || len(s.zmq.bytes) > 0 {
 			in++ // the rest of a message read in part
 		}

@@ -26,6 +26,10 @@ type zmqEnd struct {
 	back    [][][]byte // whole messages put back after an interrupted read, newest last
 	rest    [][]byte   // the frames still to come of a message read frame by frame
 	bytes   []byte     // bytes a stream read left over or put back
+	// ahead holds messages taken from the socket in one go by a read that needed one
+	// (TryReadMessage): a loop of reads then takes the socket's lock once per readAhead
+	ahead     [][][]byte
+	aheadNext int
 	more    [][]byte   // frames written with more to follow, sent with the next last frame
 	dropped int        // messages Close could not send within the linger time
 	told    bool       // a handshake failure has been reported
@@ -275,15 +279,30 @@ func (ze *zmqEnd) takeLocal() ([][]byte, bool) {
 		msg := ze.back[len(ze.back)-1]
 		ze.back = ze.back[:len(ze.back)-1]
 		return msg, true
+	case ze.aheadNext < len(ze.ahead):
+		return ze.nextAhead(), true
 	}
 	return nil, false
+}
+
+// nextAhead takes the next message read ahead; ze.mu is held.
+func (ze *zmqEnd) nextAhead() [][]byte {
+	msg := ze.ahead[ze.aheadNext]
+	ze.ahead[ze.aheadNext] = nil
+	if ze.aheadNext++; ze.aheadNext == len(ze.ahead) {
+		ze.ahead, ze.aheadNext = ze.ahead[:0], 0
+	}
+	return msg
 }
 
 func (ze *zmqEnd) hasLocal() bool {
 	ze.mu.Lock()
 	defer ze.mu.Unlock()
-	return len(ze.bytes) > 0 || len(ze.rest) > 0 || len(ze.back) > 0
+	return len(ze.bytes) > 0 || len(ze.rest) > 0 || len(ze.back) > 0 || ze.aheadNext < len(ze.ahead)
 }
+
+// readAhead is how many messages a read takes from the socket at once.
+const readAhead = 32
 
 // TryReadMessage takes the next whole message if one is there.
 func (s *Socket) TryReadMessage() ([][]byte, bool, error) {
@@ -294,8 +313,18 @@ func (s *Socket) TryReadMessage() ([][]byte, bool, error) {
 	if msg, ok := ze.takeLocal(); ok {
 		return msg, true, nil
 	}
-	msg, ok, err := ze.z.TryRecv()
-	return msg, ok, s.closedErr(err)
+	// the lock is held while the messages are taken: a read on another goroutine cannot
+	// put its own ahead of these
+	ze.mu.Lock()
+	defer ze.mu.Unlock()
+	if ze.aheadNext < len(ze.ahead) { // another read took some meanwhile
+		return ze.nextAhead(), true, nil
+	}
+	ze.ahead, err = ze.z.TryRecvMany(ze.ahead[:0], readAhead)
+	if len(ze.ahead) == 0 {
+		return nil, false, s.closedErr(err)
+	}
+	return ze.nextAhead(), true, nil
 }
 
 // TryReadMessages appends to dst the whole messages that are there, up to max: what calling
@@ -306,7 +335,21 @@ func (s *Socket) TryReadMessages(dst [][][]byte, max int) ([][][]byte, error) {
 		return dst, err
 	}
 	if msg, ok := ze.takeLocal(); ok {
-		return append(dst, msg), nil // the rest of a read left off comes first, alone
+		dst = append(dst, msg) // the rest of a read left off, or put back, comes first
+		ze.mu.Lock()
+		for len(dst) < max && ze.aheadNext < len(ze.ahead) {
+			dst = append(dst, ze.nextAhead())
+		}
+		ze.mu.Unlock()
+		return dst, nil
+	}
+	ze.mu.Lock()
+	defer ze.mu.Unlock()
+	for len(dst) < max && ze.aheadNext < len(ze.ahead) { // another read took some meanwhile
+		dst = append(dst, ze.nextAhead())
+	}
+	if len(dst) > 0 {
+		return dst, nil
 	}
 	dst, err = ze.z.TryRecvMany(dst, max)
 	return dst, s.closedErr(err)
