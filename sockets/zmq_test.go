@@ -2,6 +2,7 @@ package sockets
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +119,60 @@ func TestZMQSubscribeAndCloseWaitForSessionPeers(t *testing.T) {
 	sub.Close()
 	if peers := pub.ZMQ().Peers(); len(peers) != 0 {
 		t.Errorf("the publisher still lists %v after its subscriber closed", peers)
+	}
+}
+
+// Reads take messages ahead of need: whatever mix of single reads, many-at-once reads and
+// put-backs follows, they come in order, each once, and the ones taken ahead count as queued
+// and make the socket Ready.
+func TestZMQReadAheadKeepsOrder(t *testing.T) {
+	r := newRegistry(t)
+	push, pull := zmqPair(t, r, "PUSH", "PULL")
+	ctx := context.Background()
+	const n = 200
+	for i := range n {
+		if err := push.WriteMessage(ctx, [][]byte{[]byte(strconv.Itoa(i))}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for in, _, _ := pull.Queued(); in < n; in, _, _ = pull.Queued() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d queued after 10 s", in, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	var got []string
+	for step := 0; len(got) < n; step++ {
+		switch step % 3 {
+		case 0:
+			msg, ok, err := pull.TryReadMessage()
+			if !ok || err != nil {
+				t.Fatalf("step %d: %v %v", step, ok, err)
+			}
+			got = append(got, string(msg[0]))
+			if in, _, _ := pull.Queued(); in != n-len(got) || !pull.Ready() && len(got) < n {
+				t.Fatalf("after %d read: %d queued, ready %v", len(got), in, pull.Ready())
+			}
+		case 1: // one read, put back, read again
+			msg, _, _ := pull.TryReadMessage()
+			pull.UnreadMessage(msg)
+		case 2:
+			msgs, err := pull.TryReadMessages(nil, 5)
+			if err != nil || len(msgs) == 0 || len(msgs) > 5 {
+				t.Fatalf("step %d: %d messages, %v", step, len(msgs), err)
+			}
+			for _, m := range msgs {
+				got = append(got, string(m[0]))
+			}
+		}
+	}
+	for i, s := range got {
+		if s != strconv.Itoa(i) {
+			t.Fatalf("message %d is %q: %q", i, s, got)
+		}
+	}
+	if pull.Ready() {
+		t.Error("Ready with nothing left")
 	}
 }
