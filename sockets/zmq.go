@@ -22,17 +22,17 @@ type zmqEnd struct {
 	z        *zmq.Socket
 	endpoint string // ZMQ_LAST_ENDPOINT: tcp://host:port
 
-	mu      sync.Mutex
-	back    [][][]byte // whole messages put back after an interrupted read, newest last
-	rest    [][]byte   // the frames still to come of a message read frame by frame
-	bytes   []byte     // bytes a stream read left over or put back
+	mu    sync.Mutex
+	back  [][][]byte // whole messages put back after an interrupted read, newest last
+	rest  [][]byte   // the frames still to come of a message read frame by frame
+	bytes []byte     // bytes a stream read left over or put back
 	// ahead holds messages taken from the socket in one go by a read that needed one
 	// (TryReadMessage): a loop of reads then takes the socket's lock once per readAhead
 	ahead     [][][]byte
 	aheadNext int
-	more    [][]byte   // frames written with more to follow, sent with the next last frame
-	dropped int        // messages Close could not send within the linger time
-	told    bool       // a handshake failure has been reported
+	more      [][]byte // frames written with more to follow, sent with the next last frame
+	dropped   int      // messages Close could not send within the linger time
+	told      bool     // a handshake failure has been reported
 }
 
 // ErrAgain is a send that would have to wait, asked not to (libzmq's EAGAIN).
