@@ -256,9 +256,11 @@ func (s *Socket) TryRecv() ([][]byte, bool, error) {
 }
 
 // TryRecvMany appends to dst the messages waiting, up to max (at least one), under one lock:
-// what calling TryRecv until it finds none would take, for a reader that handles a stream.
+// what calling TryRecv until it finds none would take, for a reader that handles a stream. A
+// REQ or REP takes one: each message it receives changes what it may do next (a REP must
+// answer the request it took before it takes the next).
 func (s *Socket) TryRecvMany(dst [][][]byte, max int) ([][][]byte, error) {
-	if s.opts.Conflate {
+	if _, turns := s.pat.(hereReader); turns || s.opts.Conflate {
 		msg, ok, err := s.TryRecv()
 		if ok {
 			dst = append(dst, msg)

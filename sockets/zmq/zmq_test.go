@@ -398,3 +398,26 @@ func TestWaitHere(t *testing.T) {
 		t.Fatalf("cancelled: WaitHere %v %v", got, err)
 	}
 }
+
+// A REP takes one request at a time even when asked for many: it must answer the one it took
+// before it takes the next.
+func TestTryRecvManyREPTakesOne(t *testing.T) {
+	rep, dealer := open(t, "REP"), open(t, "DEALER")
+	dealer.Connect(fmt.Sprintf("127.0.0.1:%d", bind(t, rep)))
+	for _, q := range []string{"first", "second"} {
+		if err := dealer.Send(ctx(t, 5*time.Second), [][]byte{{}, []byte(q)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for in, _ := rep.Queued(); in < 2; in, _ = rep.Queued() {
+		if time.Now().After(deadline) {
+			t.Fatal("the two requests never arrived")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	got, err := rep.TryRecvMany(nil, 4)
+	if err != nil || len(got) != 1 || string(got[0][len(got[0])-1]) != "first" {
+		t.Fatalf("a REP took %q (%v), want the first request alone", got, err)
+	}
+}
