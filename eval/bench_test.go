@@ -29,12 +29,12 @@ func BenchmarkDoAddTo(b *testing.B)      { benchEval(b, "x = 0; Do[x += 1, {10^6
 func BenchmarkTablePower(b *testing.B)   { benchEval(b, "Table[i^2, {i, 10^6}];") }
 func BenchmarkFunctionCall(b *testing.B) { benchEval(b, "f[x_] := x + 1; Do[f[i], {i, 10^5}]") }
 
-// BenchmarkListenHandler: a SocketListen handler counting messages that a session's own PUSH
-// queued beforehand and that have arrived (so the figure is the handler path alone: taking a
-// message, making the event, evaluating the handler). Per op: one message.
-func BenchmarkListenHandler(b *testing.B) {
+// pullPushSession is a session with a ZeroMQ PULL, pull, and a PUSH connected to it, push
+// (count = 0), and do, which evaluates an input in it; the session's sockets close when the
+// benchmark ends.
+func pullPushSession(b *testing.B) (*Session, func(string) Expr) {
 	s := NewSession(io.Discard)
-	defer s.CloseSockets()
+	b.Cleanup(s.CloseSockets)
 	do := func(src string) Expr {
 		n, err := grammar.Parse(src)
 		if err != nil {
@@ -43,6 +43,30 @@ func BenchmarkListenHandler(b *testing.B) {
 		return s.Do(context.Background(), s.Lower(n), src).Value
 	}
 	do(`pull = SocketOpen[Automatic, {"ZMQ", "Pull"}]; push = SocketConnect[pull]; count = 0;`)
+	return s, do
+}
+
+// streamer gives a function that sends n 64-byte messages through the session's push as fast
+// as it takes them, through the Go API, for a goroutine of its own (the evaluator is busy
+// reading); the socket is looked up here, on the evaluator's goroutine.
+func streamer(s *Session) func(n int) {
+	id, _ := socketID(s.Eval(s.Intern("push")))
+	push, _ := s.registry().Get(id)
+	msg := [][]byte{[]byte("0123456789012345678901234567890123456789012345678901234567890123")}
+	return func(n int) {
+		for range n {
+			if push.WriteMessage(context.Background(), msg, false) != nil {
+				return
+			}
+		}
+	}
+}
+
+// BenchmarkListenHandler: a SocketListen handler counting messages that a session's own PUSH
+// queued beforehand and that have arrived (so the figure is the handler path alone: taking a
+// message, making the event, evaluating the handler). Per op: one message.
+func BenchmarkListenHandler(b *testing.B) {
+	_, do := pullPushSession(b)
 	do(`l = SocketListen[pull, (If[count == 0, t0 = 1]; count++) &];`)
 	const chunk = 500 // within the high-water marks: nothing waits
 	b.ReportAllocs()
@@ -60,29 +84,12 @@ func BenchmarkListenHandler(b *testing.B) {
 // messages in as fast as it can, the evaluator pausing as the live-sessions benchmark's session
 // does (so the figure includes waking the evaluator for news). Per op: one message.
 func BenchmarkListenStream(b *testing.B) {
-	s := NewSession(io.Discard)
-	defer s.CloseSockets()
-	do := func(src string) Expr {
-		n, err := grammar.Parse(src)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return s.Do(context.Background(), s.Lower(n), src).Value
-	}
-	do(`pull = SocketOpen[Automatic, {"ZMQ", "Pull"}]; push = SocketConnect[pull]; count = 0;`)
+	s, do := pullPushSession(b)
 	do(`l = SocketListen[pull, (If[count == 0, t0 = 1]; count++) &];`)
-	id, _ := socketID(do(`push`))
-	push, _ := s.registry().Get(id)
-	msg := [][]byte{[]byte("0123456789012345678901234567890123456789012345678901234567890123")}
+	send := streamer(s)
 	b.ReportAllocs()
 	b.ResetTimer()
-	go func() {
-		for i := 0; i < b.N; i++ {
-			if push.WriteMessage(context.Background(), msg, false) != nil {
-				return
-			}
-		}
-	}()
+	go send(b.N)
 	do(`While[count < ` + itoa(b.N) + `, Pause[0.001]]`)
 }
 
@@ -90,27 +97,10 @@ func BenchmarkListenStream(b *testing.B) {
 // goroutine streams the messages in (the whole-path issue's read figure, in-process). Per op:
 // one message.
 func BenchmarkReadMessageStream(b *testing.B) {
-	s := NewSession(io.Discard)
-	defer s.CloseSockets()
-	do := func(src string) Expr {
-		n, err := grammar.Parse(src)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return s.Do(context.Background(), s.Lower(n), src).Value
-	}
-	do(`pull = SocketOpen[Automatic, {"ZMQ", "Pull"}]; push = SocketConnect[pull];`)
-	id, _ := socketID(do(`push`))
-	push, _ := s.registry().Get(id)
-	msg := [][]byte{[]byte("0123456789012345678901234567890123456789012345678901234567890123")}
+	s, do := pullPushSession(b)
+	send := streamer(s)
 	b.ReportAllocs()
 	b.ResetTimer()
-	go func() {
-		for i := 0; i < b.N; i++ {
-			if push.WriteMessage(context.Background(), msg, false) != nil {
-				return
-			}
-		}
-	}()
+	go send(b.N)
 	do(`Do[SocketReadMessage[pull], {` + itoa(b.N) + `}]`)
 }
