@@ -144,6 +144,7 @@ type listener struct {
 	keys      []string
 	eventKeys []string // the keys events are made with (setEventKeys)
 	keyExprs  []Expr   // the same, as the association holds them, made once
+	noEvent   bool     // the handler is a pure function without slots: no event is made
 	sepSpec   Expr     // RecordSeparators as given
 	seps      [][]byte
 	sepN      int // RecordSeparators -> n: records of n bytes
@@ -295,7 +296,9 @@ func (s *Session) setHandlerKeys(fn string, l *listener, spec Expr) bool {
 // the others cannot be seen, and a Timestamp costs the most to make.
 func (l *listener) setEventKeys() {
 	l.eventKeys = l.keys
+	l.noEvent = false
 	if f, ok := l.handler.(*Normal); ok && f.Head == SymFunction && len(f.Args) == 1 {
+		l.noEvent = slotFree(f) // it reads nothing of the event: it gets none
 		used := map[string]bool{}
 		if namedSlotsOnly(f.Args[0], used) {
 			l.eventKeys = nil
@@ -665,8 +668,8 @@ func (s *Session) handle(l *listener, src *sockets.Socket, data []byte, complete
 	if l.handler == nil {
 		return
 	}
-	if f, ok := l.handler.(*Normal); ok && f.Head == SymFunction && len(f.Args) == 1 && slotFree(f) {
-		s.callHandler(l.handler, nil) // a handler that reads nothing of the event gets none
+	if l.noEvent {
+		s.callHandler(l.handler, nil)
 		return
 	}
 	// the association is made directly, its size known: this runs once per message
@@ -706,9 +709,9 @@ func (s *Session) handle(l *listener, src *sockets.Socket, data []byte, complete
 	s.callHandler(l.handler, a)
 }
 
-// callHandler evaluates f[arg] (arg nil: f[] of a pure function without slots, its body) as
-// a handler: a Go panic or an uncaught Throw is reported as at the top level, and evaluation
-// goes on after it; an abort goes on up.
+// callHandler evaluates f[arg] (arg nil: f[], for a pure function without slots) as a handler:
+// a Go panic or an uncaught Throw is reported as at the top level, and evaluation goes on
+// after it; an abort goes on up.
 func (s *Session) callHandler(f, arg Expr) {
 	depth := s.depth
 	s.inHandler = true
@@ -724,14 +727,15 @@ func (s *Session) callHandler(f, arg Expr) {
 		s.depth = depth
 		s.topLevelSignal(r, InputForm(f)+"[…]")
 	}()
-	switch fn, isFn := f.(*Normal); {
-	case arg == nil:
-		s.Eval(fn.Args[0])
-	case isFn && fn.Head == SymFunction:
-		s.applyFunction(fn, []Expr{arg}) // no call to build and evaluate
-	default:
-		s.Eval(NewNormal(f, arg))
+	var args []Expr
+	if arg != nil {
+		args = []Expr{arg}
 	}
+	if fn, ok := f.(*Normal); ok && fn.Head == SymFunction {
+		s.applyFunction(fn, args) // no call to build and evaluate
+		return
+	}
+	s.Eval(NewNormal(f, args...))
 }
 
 // ---------------------------------------------------------------- safe points

@@ -262,10 +262,8 @@ func (s *Socket) closedErr(err error) error {
 // ---------------------------------------------------------------- reading
 
 // takeLocal gives what an earlier read left: bytes of a stream read, the rest of a message
-// read frame by frame, or a message put back.
+// read frame by frame, a message put back, or one taken ahead; ze.mu is held.
 func (ze *zmqEnd) takeLocal() ([][]byte, bool) {
-	ze.mu.Lock()
-	defer ze.mu.Unlock()
 	switch {
 	case len(ze.bytes) > 0:
 		b := ze.bytes
@@ -280,79 +278,68 @@ func (ze *zmqEnd) takeLocal() ([][]byte, bool) {
 		ze.back = ze.back[:len(ze.back)-1]
 		return msg, true
 	case ze.aheadNext < len(ze.ahead):
-		return ze.nextAhead(), true
+		msg := ze.ahead[ze.aheadNext]
+		ze.ahead[ze.aheadNext] = nil
+		if ze.aheadNext++; ze.aheadNext == len(ze.ahead) {
+			ze.ahead, ze.aheadNext = ze.ahead[:0], 0
+		}
+		return msg, true
 	}
 	return nil, false
-}
-
-// nextAhead takes the next message read ahead; ze.mu is held.
-func (ze *zmqEnd) nextAhead() [][]byte {
-	msg := ze.ahead[ze.aheadNext]
-	ze.ahead[ze.aheadNext] = nil
-	if ze.aheadNext++; ze.aheadNext == len(ze.ahead) {
-		ze.ahead, ze.aheadNext = ze.ahead[:0], 0
-	}
-	return msg
 }
 
 func (ze *zmqEnd) hasLocal() bool {
 	ze.mu.Lock()
 	defer ze.mu.Unlock()
+	return ze.hasLocalLocked()
+}
+
+func (ze *zmqEnd) hasLocalLocked() bool {
 	return len(ze.bytes) > 0 || len(ze.rest) > 0 || len(ze.back) > 0 || ze.aheadNext < len(ze.ahead)
 }
 
 // readAhead is how many messages a read takes from the socket at once.
 const readAhead = 32
 
-// TryReadMessage takes the next whole message if one is there.
+// TryReadMessage takes the next whole message if one is there. It takes up to readAhead from
+// the socket at once and gives the others to the next reads.
 func (s *Socket) TryReadMessage() ([][]byte, bool, error) {
-	ze, err := s.zmqOrErr()
-	if err != nil {
+	var one [1][][]byte
+	msgs, err := s.takeMessages(one[:0], 1, readAhead)
+	if len(msgs) == 0 {
 		return nil, false, err
 	}
-	if msg, ok := ze.takeLocal(); ok {
-		return msg, true, nil
-	}
-	// the lock is held while the messages are taken: a read on another goroutine cannot
-	// put its own ahead of these
-	ze.mu.Lock()
-	defer ze.mu.Unlock()
-	if ze.aheadNext < len(ze.ahead) { // another read took some meanwhile
-		return ze.nextAhead(), true, nil
-	}
-	ze.ahead, err = ze.z.TryRecvMany(ze.ahead[:0], readAhead)
-	if len(ze.ahead) == 0 {
-		return nil, false, s.closedErr(err)
-	}
-	return ze.nextAhead(), true, nil
+	return msgs[0], true, nil
 }
 
 // TryReadMessages appends to dst the whole messages that are there, up to max: what calling
 // TryReadMessage until it finds none would give, with one lock for many.
 func (s *Socket) TryReadMessages(dst [][][]byte, max int) ([][][]byte, error) {
+	return s.takeMessages(dst, max, max)
+}
+
+// takeMessages appends up to max messages to dst: those left locally first, in their order,
+// else up to fetch from the socket, keeping those beyond max for the next reads. ze.mu is held
+// throughout: a read on another goroutine cannot put its messages ahead of these.
+func (s *Socket) takeMessages(dst [][][]byte, max, fetch int) ([][][]byte, error) {
 	ze, err := s.zmqOrErr()
 	if err != nil {
 		return dst, err
 	}
-	if msg, ok := ze.takeLocal(); ok {
-		dst = append(dst, msg) // the rest of a read left off, or put back, comes first
-		ze.mu.Lock()
-		for len(dst) < max && ze.aheadNext < len(ze.ahead) {
-			dst = append(dst, ze.nextAhead())
-		}
-		ze.mu.Unlock()
-		return dst, nil
-	}
 	ze.mu.Lock()
 	defer ze.mu.Unlock()
-	for len(dst) < max && ze.aheadNext < len(ze.ahead) { // another read took some meanwhile
-		dst = append(dst, ze.nextAhead())
+	if !ze.hasLocalLocked() {
+		ze.ahead, err = ze.z.TryRecvMany(ze.ahead[:0], fetch)
+		err = s.closedErr(err)
 	}
-	if len(dst) > 0 {
-		return dst, nil
+	for n := 0; n < max; n++ {
+		msg, ok := ze.takeLocal()
+		if !ok {
+			break
+		}
+		dst = append(dst, msg)
 	}
-	dst, err = ze.z.TryRecvMany(dst, max)
-	return dst, s.closedErr(err)
+	return dst, err
 }
 
 // ReadMessage waits for the next whole message (the rest of one read frame by frame comes
