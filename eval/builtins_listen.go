@@ -548,6 +548,7 @@ func (s *Session) runHandlers() {
 		if s.serve(l, src) {
 			s.async.note(src) // more is waiting: after the others
 		}
+		s.twice, s.served = src == s.served, src
 		s.printTrace() // trace: what the handlers sent, after what they printed
 	}
 }
@@ -766,10 +767,44 @@ func (s *Session) waitSafely(d time.Duration, wait func(ctx context.Context, d t
 		ok, err := wait(ctx, left)
 		s.async.setCut(nil)
 		cancel()
-		if err != nil && s.ctx.Err() == nil && ctx.Err() != nil && !s.stopping() {
+		if err != nil && s.ctx.Err() == nil && (ctx.Err() != nil || err == errNews) && !s.stopping() {
 			continue // news: handle it, then wait on
 		}
+		if !s.inHandler {
+			s.releaseHere()
+		}
 		return ok, err
+	}
+}
+
+// errNews ends a wait of waitSafely's for news that the wait found itself (WaitHere).
+var errNews = errors.New("news")
+
+// hereSource is the connection that a Pause with listeners reads itself (WaitHere), or nil:
+// the TCP connection whose news the handlers served last, twice running, while no other news
+// waits — one client in a conversation (an echo, a request and its reply), whose next message
+// then wakes the evaluator directly rather than through the connection's reader goroutine (see
+// sockets/here.go). Clients that take turns do not qualify, so that the connection read here
+// does not change hands at every message. A connection that stops qualifying is given back to
+// its reader goroutine.
+func (s *Session) hereSource() *sockets.Socket {
+	src := s.served
+	if !s.twice || src == nil || !src.Stream() || s.inHandler || s.async.any() || src.Closed() || src.AtEnd() || s.listenerFor(src) == nil {
+		s.releaseHere()
+		return nil
+	}
+	if s.here != src {
+		s.releaseHere()
+		s.here = src
+	}
+	return src
+}
+
+// releaseHere gives the connection read here back to its reader goroutine.
+func (s *Session) releaseHere() {
+	if s.here != nil {
+		s.here.Resume()
+		s.here = nil
 	}
 }
 

@@ -5,6 +5,8 @@ package eval
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +78,71 @@ for w in ["one", "two", "three"]:
 			return
 		default:
 		}
+	}
+}
+
+// A Pause that serves one client's conversation reads that client's connection itself (see
+// hereSource): the conversation is answered, another client that speaks meanwhile is answered
+// at once (its news ends the read), and once the Pause is over the connection is read by its
+// own goroutine again, which announces what comes (nobody would see it otherwise).
+func TestListenPauseServesOneClientHere(t *testing.T) {
+	l := newLiveSession(t)
+	port := l.integer(`echo = SocketListen[Automatic, WriteString[#SourceSocket, "<" <> #Data <> ">"] &]; echo["Socket"]["DestinationPort"]`)
+	dial := func() net.Conn {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	trip := func(c net.Conn, msg string) {
+		t.Helper()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.WriteString(c, msg); err != nil {
+			t.Fatal(err)
+		}
+		want := "<" + msg + ">"
+		got := make([]byte, len(want))
+		if _, err := io.ReadFull(c, got); err != nil || string(got) != want {
+			t.Fatalf("sent %q, read %q (%v)", msg, got, err)
+		}
+	}
+	a, b := dial(), dial()
+	ctx, stop := context.WithCancel(context.Background())
+	paused := make(chan Expr, 1)
+	go func() { v, _ := l.evalCtx(ctx, `Pause[60]`); paused <- v }()
+	for i := range 20 {
+		trip(a, fmt.Sprint("a", i))
+	}
+	trip(b, "b") // a's connection is read here now: b's news must end that read
+	for i := range 3 {
+		trip(a, fmt.Sprint("a", i))
+	}
+	stop() // Ctrl-C ends the Pause
+	select {
+	case v := <-paused:
+		if InputForm(v) != "$Aborted" {
+			t.Errorf("the interrupted Pause gave %s", InputForm(v))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Pause[60] did not stop when interrupted")
+	}
+	select { // what the Pause left signalled
+	case <-l.s.Wake():
+	default:
+	}
+	io.WriteString(a, "late")
+	select {
+	case <-l.s.Wake():
+	case <-time.After(10 * time.Second):
+		t.Fatal("data sent after the Pause was not announced: nobody reads the connection")
+	}
+	l.want(`Pause[0.2]; Length[echo["Socket"]["ConnectedClients"]]`, `2`)
+	a.SetDeadline(time.Now().Add(10 * time.Second))
+	got := make([]byte, len("<late>"))
+	if _, err := io.ReadFull(a, got); err != nil || string(got) != "<late>" {
+		t.Errorf("read %q (%v) for what came after the Pause", got, err)
 	}
 }
 

@@ -64,6 +64,11 @@ type Session struct {
 	async     *asyncEvents
 	handling  atomic.Bool
 	inHandler bool
+	// served is the source whose news the handlers served last, and twice is set when they
+	// served it twice running; here is the connection a Pause reads itself (hereSource).
+	served *sockets.Socket
+	twice  bool
+	here   *sockets.Socket
 	// names is the user's names for Complete, which runs on another goroutine (complete.go).
 	names atomic.Pointer[[]string]
 	// trace is the queue of what traced sockets report, printed at the safe points; nil until
@@ -295,6 +300,16 @@ func (s *Session) outAt(n int) (Expr, bool) {
 // point: listeners' handlers run meanwhile.
 func (s *Session) Sleep(d time.Duration) {
 	s.waitSafely(max(d, 0), func(ctx context.Context, d time.Duration) (bool, error) {
+		if src := s.hereSource(); src != nil {
+			arrived, err := src.WaitHere(ctx, d)
+			switch {
+			case !arrived:
+				return err == nil, err
+			case s.async.any():
+				return false, errNews // its handlers run, and the wait goes on
+			}
+			// what was there was handled already (the end): wait the usual way
+		}
 		t := time.NewTimer(d)
 		defer t.Stop()
 		select {

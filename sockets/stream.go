@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -54,9 +55,10 @@ type stream struct {
 	endSeen bool          // a take has reported the end (io.EOF or the reset)
 	err     error         // a read error other than a clean end
 	arrived chan struct{} // closed and replaced whenever data or the end arrives
-	space   chan struct{} // signalled when a reader takes data
+	space   chan struct{} // signalled when a reader takes data, or a caller wants the turn
 	onEnd   func()        // called once, when the peer's end arrives (whatever is unread)
 	onData  func()        // called after data or the end has arrived (set before start)
+	turn    turn          // who reads the connection (here.go)
 }
 
 func newStream(nc net.Conn, b *budget) *stream {
@@ -75,7 +77,7 @@ func (st *stream) start() { go st.readLoop() }
 
 func (st *stream) readLoop() {
 	for {
-		if !st.waitSpace() {
+		if !st.waitSpace() || !st.waitTurn() {
 			return
 		}
 		st.mu.Lock()
@@ -83,55 +85,69 @@ func (st *stream) readLoop() {
 		st.mu.Unlock()
 		buf, reserved, err := readChunk(st.nc, st.budget, empty)
 		if err == errNoBudget {
-			if !st.budget.wait(st.done) {
+			if !st.budget.wait(st.done, st.space) {
 				return
 			}
 			continue
 		}
-		if len(buf) > 0 {
-			st.traceData(false, buf) // before anyone can read it: a reply is traced after it
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			st.kickedOff()
+			continue // a caller wants the turn (waitTurn gives it), or wanted it
 		}
-		st.mu.Lock()
-		select {
-		case <-st.done: // closed while reading: close has emptied the buffer already
-			st.mu.Unlock()
-			putChunk(buf)
-			st.budget.give(reserved)
-			return
-		default:
-		}
-		held := 0
-		if len(buf) > 0 {
-			held = st.keepLocked(buf)
-		}
-		var onEnd func()
-		if err != nil {
-			st.eof = true
-			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
-				st.err = err
-			}
-			onEnd = st.onEnd
-			// noted before the end is seen: whoever waits for it finds the event there
-			st.noteEnd(err)
-		}
-		st.notifyLocked()
-		st.mu.Unlock()
-		if st.onData != nil {
-			st.onData()
-		}
-		if held > reserved {
-			st.budget.force(held - reserved)
-		} else {
-			st.budget.give(reserved - held)
-		}
-		if err != nil {
-			if onEnd != nil {
-				// not on this goroutine: it may close other connections, and waits for their peers
-				go onEnd()
-			}
+		if !st.arrive(buf, reserved, err) {
 			return
 		}
 	}
+}
+
+// arrive keeps what a read brought (buf, holding reserved bytes of the budget) and records
+// the end that err reports, as its reader goroutine or a caller reading here; false when the
+// stream is over (it ended, or was closed meanwhile: nothing is kept then).
+func (st *stream) arrive(buf []byte, reserved int, err error) bool {
+	if len(buf) > 0 {
+		st.traceData(false, buf) // before anyone can read it: a reply is traced after it
+	}
+	st.mu.Lock()
+	select {
+	case <-st.done: // closed while reading: close has emptied the buffer already
+		st.mu.Unlock()
+		putChunk(buf)
+		st.budget.give(reserved)
+		return false
+	default:
+	}
+	held := 0
+	if len(buf) > 0 {
+		held = st.keepLocked(buf)
+	}
+	var onEnd func()
+	if err != nil {
+		st.eof = true
+		if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+			st.err = err
+		}
+		onEnd = st.onEnd
+		// noted before the end is seen: whoever waits for it finds the event there
+		st.noteEnd(err)
+	}
+	st.notifyLocked()
+	st.mu.Unlock()
+	if st.onData != nil {
+		st.onData()
+	}
+	if held > reserved {
+		st.budget.force(held - reserved)
+	} else {
+		st.budget.give(reserved - held)
+	}
+	if err != nil {
+		if onEnd != nil {
+			// not on this goroutine: it may close other connections, and waits for their peers
+			go onEnd()
+		}
+		return false
+	}
+	return true
 }
 
 // keepLocked adds what a read brought to the buffer and returns the bytes of the budget it
@@ -215,6 +231,7 @@ func (st *stream) wait(ctx context.Context, timer <-chan time.Time) (bool, error
 			st.mu.Unlock()
 			return true, nil
 		}
+		st.resumeLocked() // a caller that read here waits the usual way now
 		ch := st.arrived
 		st.mu.Unlock()
 		select {
@@ -451,8 +468,8 @@ func (b *budget) tryTake(n int) bool {
 	return true
 }
 
-// wait waits until some bytes are given back; false when done closes first.
-func (b *budget) wait(done <-chan struct{}) bool {
+// wait waits until some bytes are given back, or poke delivers; false when done closes first.
+func (b *budget) wait(done, poke <-chan struct{}) bool {
 	b.mu.Lock()
 	ch := b.freed
 	room := b.used+readReserve <= b.max
@@ -462,6 +479,8 @@ func (b *budget) wait(done <-chan struct{}) bool {
 	}
 	select {
 	case <-ch:
+		return true
+	case <-poke:
 		return true
 	case <-done:
 		return false

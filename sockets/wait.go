@@ -50,6 +50,7 @@ func (s *Socket) news() <-chan struct{} {
 	case s.stream != nil:
 		s.stream.mu.Lock()
 		defer s.stream.mu.Unlock()
+		s.stream.resumeLocked() // its reader goroutine announces what comes
 		return s.stream.arrived
 	}
 	return nil

@@ -1,0 +1,192 @@
+package sockets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// hereHolder is who reads st now (the turn's holder).
+func hereHolder(st *stream) int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.turn.holder
+}
+
+// A round trip read here: WaitHere takes the turn from the reader goroutine, reads what the
+// peer sends on the caller's goroutine, keeps it and tells the watcher, as the goroutine does.
+func TestWaitHereReadsOnTheCaller(t *testing.T) {
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	peer := dialGo(t, srv.Local)
+	acc := acceptedFor(t, srv, peer)
+	var told atomic.Int32
+	acc.Watch(func(*Socket) { told.Add(1) })
+	ctx := testCtx(t, 10*time.Second)
+
+	for i := range 5 {
+		go func() { time.Sleep(10 * time.Millisecond); fmt.Fprintf(peer, "msg %d;", i) }()
+		ok, err := acc.WaitHere(ctx, 5*time.Second)
+		if !ok || err != nil {
+			t.Fatalf("WaitHere %d: %v, %v", i, ok, err)
+		}
+		if h := hereHolder(acc.stream); h != turnIdle {
+			t.Fatalf("after WaitHere %d the turn is with %d, want the caller (idle)", i, h)
+		}
+		if got := string(readN(t, ctx, acc, len("msg 0;"))); got != fmt.Sprintf("msg %d;", i) {
+			t.Fatalf("read %q after WaitHere %d", got, i)
+		}
+	}
+	if n := told.Load(); n < 5 {
+		t.Errorf("the watcher was told %d times of 5 messages", n)
+	}
+	// nothing comes: the timeout, then the context
+	if ok, err := acc.WaitHere(ctx, 20*time.Millisecond); ok || err != nil {
+		t.Errorf("WaitHere with nothing sent = %v, %v; want false, nil", ok, err)
+	}
+	cut, cancel := context.WithCancel(ctx)
+	time.AfterFunc(20*time.Millisecond, cancel)
+	if ok, err := acc.WaitHere(cut, -1); ok || !errors.Is(err, context.Canceled) {
+		t.Errorf("WaitHere cancelled = %v, %v; want false, context.Canceled", ok, err)
+	}
+	// given back, the goroutine reads what comes and announces it with nobody waiting here
+	acc.Resume()
+	if h := hereHolder(acc.stream); h != turnGoroutine {
+		t.Fatalf("after Resume the turn is with %d", h)
+	}
+	before := told.Load()
+	fmt.Fprint(peer, "later")
+	waitFor(t, 5*time.Second, "the reader goroutine to take what came", func() bool { n, _ := acc.stream.Buffered(); return n == 5 })
+	if told.Load() == before {
+		t.Error("the watcher was not told of what the goroutine read")
+	}
+	if got := string(readN(t, ctx, acc, 5)); got != "later" {
+		t.Errorf("read %q", got)
+	}
+}
+
+// Any other wait on the connection gives the turn back: a read that waits the usual way after
+// WaitHere sees what comes (it would wait forever if nobody read the connection).
+func TestWaitHereOtherWaitsResume(t *testing.T) {
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	peer := dialGo(t, srv.Local)
+	acc := acceptedFor(t, srv, peer)
+	ctx := testCtx(t, 10*time.Second)
+	for _, how := range []string{"Read", "Wait", "WaitAny"} {
+		if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil {
+			t.Fatalf("%s: WaitHere = %v, %v", how, ok, err)
+		}
+		if h := hereHolder(acc.stream); h != turnIdle {
+			t.Fatalf("%s: the caller does not hold the turn (%d)", how, h)
+		}
+		time.AfterFunc(20*time.Millisecond, func() { fmt.Fprint(peer, how) })
+		switch how {
+		case "Read":
+			if got := string(readN(t, ctx, acc, len(how))); got != how {
+				t.Errorf("Read got %q", got)
+			}
+			continue
+		case "Wait":
+			if ok, err := acc.Wait(ctx, 5*time.Second); !ok || err != nil {
+				t.Errorf("Wait = %v, %v", ok, err)
+			}
+		case "WaitAny":
+			if ok, err := WaitAny(ctx, []*Socket{acc}, 5*time.Second, (*Socket).Ready); !ok || err != nil {
+				t.Errorf("WaitAny = %v, %v", ok, err)
+			}
+		}
+		if got := string(readN(t, ctx, acc, len(how))); got != how {
+			t.Errorf("%s: read %q", how, got)
+		}
+	}
+}
+
+// The turn changes hands many times while a peer sends without pause: every byte arrives, in
+// order, whoever read it.
+func TestWaitHereLosesNothing(t *testing.T) {
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	peer := dialGo(t, srv.Local)
+	acc := acceptedFor(t, srv, peer)
+	ctx := testCtx(t, 30*time.Second)
+	const n = 20000
+	go func() {
+		for i := range n {
+			fmt.Fprintf(peer, "%d\n", i)
+			if i%500 == 0 {
+				time.Sleep(time.Millisecond)
+			}
+		}
+		peer.CloseWrite()
+	}()
+	var got strings.Builder
+	for i := 0; ; i++ {
+		if i%3 == 2 {
+			acc.Resume() // now and then the goroutine reads a while
+		}
+		if _, err := acc.WaitHere(ctx, 50*time.Millisecond); err != nil {
+			t.Fatalf("WaitHere: %v", err)
+		}
+		b, err := acc.TryRead(0)
+		got.Write(b)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("TryRead: %v", err)
+		}
+	}
+	lines := strings.Split(strings.TrimSuffix(got.String(), "\n"), "\n")
+	if len(lines) != n {
+		t.Fatalf("%d lines arrived, want %d", len(lines), n)
+	}
+	for i, l := range lines {
+		if l != fmt.Sprint(i) {
+			t.Fatalf("line %d is %q", i, l)
+		}
+	}
+	if !acc.AtEnd() {
+		t.Error("the peer's end was not seen")
+	}
+}
+
+// The peer's end, met by a read here, is the end as the goroutine reports it: the server
+// forgets the client, and a closed connection ends a wait here at once.
+func TestWaitHereSeesTheEnd(t *testing.T) {
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	peer := dialGo(t, srv.Local)
+	acc := acceptedFor(t, srv, peer)
+	ctx := testCtx(t, 10*time.Second)
+	if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil { // the caller has the turn
+		t.Fatalf("WaitHere = %v, %v", ok, err)
+	}
+	time.AfterFunc(20*time.Millisecond, func() { peer.Close() })
+	if ok, err := acc.WaitHere(ctx, 5*time.Second); !ok || err != nil {
+		t.Fatalf("WaitHere for the end = %v, %v", ok, err)
+	}
+	if !acc.AtEnd() {
+		t.Error("not at the end after the peer closed")
+	}
+	waitFor(t, 5*time.Second, "the server to drop the client", func() bool { return len(srv.Clients()) == 0 })
+
+	peer2 := dialGo(t, srv.Local)
+	acc2 := acceptedFor(t, srv, peer2)
+	time.AfterFunc(20*time.Millisecond, func() { acc2.Close() })
+	done := make(chan error, 1)
+	go func() { _, err := acc2.WaitHere(ctx, -1); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil && KindOf(err) != Closed {
+			t.Errorf("WaitHere on a socket closed meanwhile: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("WaitHere did not end when its socket was closed")
+	}
+}
