@@ -99,7 +99,7 @@ func (st *stream) waitHere(ctx context.Context, d time.Duration) (bool, error) {
 	st.nc.SetReadDeadline(deadline)
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() { st.nc.SetReadDeadline(longAgo); close(fired) })
-	buf, reserved, err := readChunk(st.nc, st.budget, true)
+	buf, reserved, err := st.readChunk(true)
 	if !stop() {
 		<-fired // its deadline is set: the next read here sets its own, Resume clears it
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unsafe"
 )
@@ -37,8 +38,9 @@ const (
 // read can wait for data, give up on Ctrl-C without losing any, and ask whether data is there.
 type stream struct {
 	nc     net.Conn
-	addr   string  // the peer, for errors
-	sock   *Socket // the socket it belongs to (nil in some tests): its trace and its events
+	raw    syscall.RawConn // nc's file descriptor access (nil: none; see io_unix.go)
+	addr   string          // the peer, for errors
+	sock   *Socket         // the socket it belongs to (nil in some tests): its trace and its events
 	budget *budget
 	done   chan struct{} // closed by close
 	// sessionPeer is set when the other end is a socket of the same registry. Such a stream is
@@ -64,6 +66,7 @@ type stream struct {
 func newStream(nc net.Conn, b *budget) *stream {
 	st := &stream{
 		nc:      nc,
+		raw:     rawConnOf(nc),
 		addr:    nc.RemoteAddr().String(),
 		budget:  b,
 		done:    make(chan struct{}),
@@ -83,7 +86,7 @@ func (st *stream) readLoop() {
 		st.mu.Lock()
 		empty := st.n == 0
 		st.mu.Unlock()
-		buf, reserved, err := readChunk(st.nc, st.budget, empty)
+		buf, reserved, err := st.readChunk(empty)
 		if err == errNoBudget {
 			if !st.budget.wait(st.done, st.space) {
 				return
@@ -336,9 +339,14 @@ func (st *stream) write(ctx context.Context, p []byte) error {
 	default:
 	}
 	st.traceData(true, p) // before the bytes leave: the peer's answer is traced after it
+	n, err := st.writeNow(p)
+	if err != nil || n == len(p) {
+		return netError(context.Background(), st.addr, err)
+	}
+	p = p[n:]
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() { st.nc.SetWriteDeadline(time.Unix(1, 0)); close(fired) })
-	_, err := st.nc.Write(p)
+	_, err = st.nc.Write(p)
 	if !stop() {
 		<-fired // the past deadline is set: only now clear it
 		st.nc.SetWriteDeadline(time.Time{})

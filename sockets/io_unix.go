@@ -8,7 +8,7 @@ import (
 	"syscall"
 )
 
-// readChunk reads what has arrived on c into a pooled chunk, returning it with the bytes of
+// readChunk reads what has arrived on the connection into a pooled chunk, returning it with the bytes of
 // the budget reserved for it (readReserve, or 0 with no data). It borrows the chunk and
 // reserves the budget only once the connection is readable, so that ten thousand idle
 // connections hold no buffers. empty (whether the stream's buffer is empty) is for readers
@@ -19,14 +19,10 @@ import (
 // or a reset is reported at once. A connection starved by others' unread data thus still
 // sees its peer go, with no reservation and no buffer; nothing is found and it waits to be
 // readable as an idle one does.
-func readChunk(c net.Conn, b *budget, empty bool) ([]byte, int, error) {
-	sc, ok := c.(syscall.Conn)
-	if !ok {
-		return readChunkOther(c, b, empty)
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return nil, 0, err
+func (st *stream) readChunk(empty bool) ([]byte, int, error) {
+	raw, b := st.raw, st.budget
+	if raw == nil {
+		return readChunkOther(st.nc, b, empty)
 	}
 	var (
 		buf     []byte
@@ -35,7 +31,7 @@ func readChunk(c net.Conn, b *budget, empty bool) ([]byte, int, error) {
 		starved bool
 		ended   bool
 	)
-	err = raw.Read(func(fd uintptr) bool {
+	err := raw.Read(func(fd uintptr) bool {
 		if !b.tryTake(readReserve) {
 			var one [1]byte
 			var pn int
@@ -59,7 +55,7 @@ func readChunk(c net.Conn, b *budget, empty bool) ([]byte, int, error) {
 		}
 		buf = getChunk()
 		for {
-			n, rerr = syscall.Read(int(fd), buf)
+			n, rerr = sysRead(int(fd), buf)
 			if rerr != syscall.EINTR {
 				break
 			}
@@ -96,4 +92,45 @@ func readChunk(c net.Conn, b *budget, empty bool) ([]byte, int, error) {
 		return nil, 0, io.EOF
 	}
 	return buf[:n], readReserve, nil
+}
+
+// rawConnOf is c's file descriptor access, or nil when c has none (the stream then reads and
+// writes through the net package).
+func rawConnOf(c net.Conn) syscall.RawConn {
+	if sc, ok := c.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			return raw
+		}
+	}
+	return nil
+}
+
+// writeNow writes what of p the socket's buffer takes without waiting, and says how much that
+// was: the write of a message that fits costs one system call and no wait in the poller.
+func (st *stream) writeNow(p []byte) (int, error) {
+	if st.raw == nil {
+		return 0, nil
+	}
+	n := 0
+	var werr error
+	err := st.raw.Write(func(fd uintptr) bool {
+		for n < len(p) {
+			k, err := sysWrite(int(fd), p[n:])
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil {
+				if err != syscall.EAGAIN {
+					werr = err
+				}
+				break
+			}
+			n += k
+		}
+		return true // never wait for room here: the caller does, watching its context
+	})
+	if err == nil {
+		err = werr
+	}
+	return n, err
 }
