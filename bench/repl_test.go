@@ -123,7 +123,7 @@ while True:
 
 // echoRoundTrip starts an echo server and times trips round trips of 64 bytes from this
 // process, one at a time, after one to start with.
-func echoRoundTrip(b *testing.B, argv []string, trips int) time.Duration {
+func echoRoundTrip(b *testing.B, argv []string, trips int) (wall, cpu time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
@@ -162,11 +162,11 @@ func echoRoundTrip(b *testing.B, argv []string, trips int) time.Duration {
 		}
 	}
 	trip()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime(cmd.Process.Pid)
 	for range trips {
 		trip()
 	}
-	return time.Since(start)
+	return time.Since(start), cpuTime(cmd.Process.Pid) - cpu0
 }
 
 // BenchmarkREPLTCPEcho: a 64-byte TCP echo round trip through SocketListen against a Python
@@ -180,18 +180,24 @@ func BenchmarkREPLTCPEcho(b *testing.B) {
 		name string
 		argv []string
 	}{{"socketrepl", []string{bin, "-e", replEcho}}, {"python", []string{peertest.Python, "-c", pyEcho}}}
-	times := map[string][]time.Duration{}
+	times, cpus := map[string][]time.Duration{}, map[string][]time.Duration{}
 	for i := 0; b.Loop(); i++ {
 		for j := range servers {
 			s := servers[(i+j)%len(servers)]
-			times[s.name] = append(times[s.name], echoRoundTrip(b, s.argv, trips))
+			wall, cpu := echoRoundTrip(b, s.argv, trips)
+			times[s.name] = append(times[s.name], wall)
+			cpus[s.name] = append(cpus[s.name], cpu)
 		}
 	}
-	us := map[string]float64{}
+	us, cpuUs := map[string]float64{}, map[string]float64{}
 	for _, s := range servers {
 		us[s.name] = median(times[s.name]).Seconds() / float64(trips) * 1e6
-		b.Logf("%-12s %d round trips: %6.1f µs each (median of %d)", s.name, trips, us[s.name], len(times[s.name]))
+		cpuUs[s.name] = median(cpus[s.name]).Seconds() / float64(trips) * 1e6
+		b.Logf("%-12s %d round trips: %6.1f µs each, the server's processor %5.1f µs a trip (medians of %d)",
+			s.name, trips, us[s.name], cpuUs[s.name], len(times[s.name]))
 		b.ReportMetric(us[s.name], s.name+"-µs/roundtrip")
+		b.ReportMetric(cpuUs[s.name], s.name+"-cpu-µs/roundtrip")
 	}
 	b.ReportMetric(us["socketrepl"]/us["python"], "ratio")
+	b.ReportMetric(cpuUs["socketrepl"]/cpuUs["python"], "cpu-ratio")
 }

@@ -226,6 +226,26 @@ func peakRSS(tb testing.TB, pid int) float64 {
 	return 0
 }
 
+// cpuTime is the processor time a live process has used so far, all its threads together
+// (/proc/PID/task/*/schedstat, in nanoseconds; 0 where there is no such file). On a shared,
+// noisy machine it varies far less than wall time: it is what a process costs, whatever else
+// runs.
+func cpuTime(pid int) time.Duration {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	var total time.Duration
+	for _, task := range tasks {
+		stat, err := os.ReadFile(task)
+		if err != nil {
+			continue // the thread has gone
+		}
+		if fields := strings.Fields(string(stat)); len(fields) > 0 {
+			ns, _ := strconv.ParseInt(fields[0], 10, 64)
+			total += time.Duration(ns)
+		}
+	}
+	return total
+}
+
 func buildBinary(tb testing.TB) string {
 	tb.Helper()
 	if runtime.GOOS != "linux" {

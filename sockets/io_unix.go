@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"syscall"
+
+	"github.com/socketrepl/socketrepl/internal/rawio"
 )
 
 // readChunk reads what has arrived on the connection into a pooled chunk, returning it with the bytes of
@@ -55,7 +57,7 @@ func (st *stream) readChunk(empty bool) ([]byte, int, error) {
 		}
 		buf = getChunk()
 		for {
-			n, rerr = sysRead(int(fd), buf)
+			n, rerr = rawio.Read(int(fd), buf)
 			if rerr != syscall.EINTR {
 				break
 			}
@@ -115,7 +117,7 @@ func (st *stream) writeNow(p []byte) (int, error) {
 	var werr error
 	err := st.raw.Write(func(fd uintptr) bool {
 		for n < len(p) {
-			k, err := sysWrite(int(fd), p[n:])
+			k, err := rawio.Write(int(fd), p[n:])
 			if err == syscall.EINTR {
 				continue
 			}

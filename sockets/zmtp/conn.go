@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/socketrepl/socketrepl/internal/rawio"
 )
 
 // Config is what a connection needs from the socket that owns it.
@@ -87,7 +89,7 @@ func Start(raw net.Conn, peer Peer, cfg Config) *Conn {
 		cfg.MaxMsgSize = 256 << 20
 	}
 	c := &Conn{Peer: peer, raw: raw, cfg: cfg, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	c.rd = NewReader(heardReader{raw, &c.hb.heard}, cfg.MaxMsgSize)
+	c.rd = NewReader(heardReader{rawio.NewReader(raw), &c.hb.heard}, cfg.MaxMsgSize)
 	c.room = sync.NewCond(&c.mu)
 	if cfg.Trace != nil {
 		c.SetTrace(cfg.Trace)

@@ -5,6 +5,8 @@ package zmtp
 import (
 	"net"
 	"syscall"
+
+	"github.com/socketrepl/socketrepl/internal/rawio"
 )
 
 // nowWriter writes to a connection without waiting: as much as the socket's buffer takes at
@@ -36,7 +38,7 @@ func newNowWriter(conn net.Conn) *nowWriter {
 // writeFD writes what the socket takes; it never asks the runtime to wait for room.
 func (w *nowWriter) writeFD(fd uintptr) bool {
 	for w.n < len(w.b) {
-		k, err := syscall.Write(int(fd), w.b[w.n:])
+		k, err := rawio.Write(int(fd), w.b[w.n:])
 		if err == syscall.EINTR {
 			continue
 		}
