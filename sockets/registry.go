@@ -61,8 +61,7 @@ type Socket struct {
 	tracer atomic.Pointer[func(TraceRecord)] // nil while not traced (trace.go)
 	events eventLog                          // a TCP socket's (a ZeroMQ socket's are zmq's)
 
-	mu     sync.Mutex
-	closed bool
+	closed atomic.Bool // an atomic load: every read and write asks first
 }
 
 // Watch has fn called whenever data or the peer's end arrives on s — for a TCP server, on any
@@ -95,22 +94,10 @@ func (s *Socket) arrived() {
 }
 
 // Closed reports whether the socket has been closed (by Close, or with its server).
-func (s *Socket) Closed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}
+func (s *Socket) Closed() bool { return s.closed.Load() }
 
 // markClosed flips the socket to closed, reporting whether this call did it.
-func (s *Socket) markClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return false
-	}
-	s.closed = true
-	return true
-}
+func (s *Socket) markClosed() bool { return s.closed.CompareAndSwap(false, true) }
 
 // Close closes the socket: a server stops accepting and closes every socket it accepted. A
 // second Close reports a Closed error.

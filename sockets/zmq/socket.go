@@ -56,12 +56,9 @@ func (s *Socket) Options() Options {
 	return s.opts
 }
 
-// RecvTimeout is Options().RecvTimeout without copying the rest, for a read of every message.
-func (s *Socket) RecvTimeout() time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.opts.RecvTimeout
-}
+// RecvTimeout is Options().RecvTimeout without the lock or copying the rest: one atomic load,
+// for a read of every message.
+func (s *Socket) RecvTimeout() time.Duration { return time.Duration(s.recvTimeout.Load()) }
 
 // SetOptions changes the socket's options. As in libzmq, high-water marks, the identity, the
 // heartbeats and the maximum message size apply to connections made afterwards.
@@ -69,6 +66,7 @@ func (s *Socket) SetOptions(change func(*Options)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	change(&s.opts)
+	s.recvTimeout.Store(int64(s.opts.RecvTimeout))
 	s.signal() // a wait may have something to look at again (IMMEDIATE, CONFLATE)
 }
 
@@ -104,6 +102,7 @@ type Socket struct {
 	onSignal  atomic.Pointer[func()]
 	// handshakeFailed is set with the first "handshake failed" event
 	handshakeFailed atomic.Bool
+	recvTimeout     atomic.Int64 // opts.RecvTimeout (RecvTimeout)
 	tracer          atomic.Pointer[func(Traced)] // nil while tracing is off (trace.go)
 	stop            chan struct{}                // closed by Close: dialers and listeners end
 	bg              sync.WaitGroup
@@ -115,7 +114,9 @@ func New(typ string, opts Options) (*Socket, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown socket type %q", typ)
 	}
-	return &Socket{Type: typ, opts: opts, pat: pat(), wake: make(chan struct{}, 1), stop: make(chan struct{})}, nil
+	z := &Socket{Type: typ, opts: opts, pat: pat(), wake: make(chan struct{}, 1), stop: make(chan struct{})}
+	z.recvTimeout.Store(int64(opts.RecvTimeout))
+	return z, nil
 }
 
 // pipe is one peer: its connection when there is one. A connecting socket's pipe outlives its
