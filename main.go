@@ -21,7 +21,19 @@ const (
 	exitInterrupted = 130 // Ctrl-C stopped a script
 )
 
+// gcPercent is the collector's GOGC unless the environment sets one. The default, 100, lets
+// the heap grow by its own live size between collections; a session's live heap is small
+// (a few MiB) while a stream of messages makes garbage at every one (the payloads, their
+// ByteArrays), so at 100 the collector runs every few tens of thousands of messages and costs a
+// quarter of a read loop's time (SocketReadMessage from a libzmq PUSH: 3.1 M msg/s at 100, 4.2
+// at 400). The price is memory in proportion to what is live: the 1,000 ZeroMQ sockets and
+// 10,000 TCP clients of the RSS figure peak at 82 MiB instead of 79.
+const gcPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
