@@ -102,7 +102,7 @@ type Socket struct {
 	onSignal  atomic.Pointer[func()]
 	// handshakeFailed is set with the first "handshake failed" event
 	handshakeFailed atomic.Bool
-	recvTimeout     atomic.Int64 // opts.RecvTimeout (RecvTimeout)
+	recvTimeout     atomic.Int64                 // opts.RecvTimeout (RecvTimeout)
 	tracer          atomic.Pointer[func(Traced)] // nil while tracing is off (trace.go)
 	stop            chan struct{}                // closed by Close: dialers and listeners end
 	bg              sync.WaitGroup
