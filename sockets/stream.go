@@ -56,7 +56,7 @@ type stream struct {
 	eof     bool          // the peer closed (or reset) the connection
 	endSeen bool          // a take has reported the end (io.EOF or the reset)
 	err     error         // a read error other than a clean end
-	arrived chan struct{} // closed and replaced whenever data or the end arrives
+	arrived chan struct{} // closed when data or the end arrives; made when someone waits (arrivedLocked)
 	space   chan struct{} // signalled when a reader takes data, or a caller wants the turn
 	onEnd   func()        // called once, when the peer's end arrives (whatever is unread)
 	onData  func()        // called after data or the end has arrived (set before start)
@@ -70,7 +70,6 @@ func newStream(nc net.Conn, b *budget) *stream {
 		addr:    nc.RemoteAddr().String(),
 		budget:  b,
 		done:    make(chan struct{}),
-		arrived: make(chan struct{}),
 		space:   make(chan struct{}, 1),
 	}
 	return st
@@ -183,8 +182,19 @@ func (st *stream) keepLocked(buf []byte) int {
 
 // notifyLocked wakes everyone waiting for data or the end.
 func (st *stream) notifyLocked() {
-	close(st.arrived)
-	st.arrived = make(chan struct{})
+	if st.arrived != nil {
+		close(st.arrived)
+		st.arrived = nil
+	}
+}
+
+// arrivedLocked is the channel closed when data or the end next arrives. It is made only when
+// someone waits: data that arrives while nobody does costs no channel.
+func (st *stream) arrivedLocked() <-chan struct{} {
+	if st.arrived == nil {
+		st.arrived = make(chan struct{})
+	}
+	return st.arrived
 }
 
 // waitSpace waits while the connection's own buffer is full; false once the stream closes.
@@ -235,7 +245,7 @@ func (st *stream) wait(ctx context.Context, timer <-chan time.Time) (bool, error
 			return true, nil
 		}
 		st.resumeLocked() // a caller that read here waits the usual way now
-		ch := st.arrived
+		ch := st.arrivedLocked()
 		st.mu.Unlock()
 		select {
 		case <-ch:
@@ -460,10 +470,10 @@ type budget struct {
 	mu    sync.Mutex
 	used  int
 	max   int
-	freed chan struct{} // closed and replaced when bytes are given back
+	freed chan struct{} // closed when bytes are given back; made when someone waits (wait)
 }
 
-func newBudget(max int) *budget { return &budget{max: max, freed: make(chan struct{})} }
+func newBudget(max int) *budget { return &budget{max: max} }
 
 // tryTake reserves n bytes if they are there, without waiting.
 func (b *budget) tryTake(n int) bool {
@@ -479,6 +489,9 @@ func (b *budget) tryTake(n int) bool {
 // wait waits until some bytes are given back, or poke delivers; false when done closes first.
 func (b *budget) wait(done, poke <-chan struct{}) bool {
 	b.mu.Lock()
+	if b.freed == nil {
+		b.freed = make(chan struct{})
+	}
 	ch := b.freed
 	room := b.used+readReserve <= b.max
 	b.mu.Unlock()
@@ -510,8 +523,10 @@ func (b *budget) give(n int) {
 	}
 	b.mu.Lock()
 	b.used -= n
-	close(b.freed)
-	b.freed = make(chan struct{})
+	if b.freed != nil {
+		close(b.freed)
+		b.freed = nil
+	}
 	b.mu.Unlock()
 }
 

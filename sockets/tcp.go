@@ -152,7 +152,7 @@ func awaitPeerEnd(peer *Socket) {
 	defer timeout.Stop()
 	for {
 		peer.stream.mu.Lock()
-		eof, n, ch := peer.stream.eof, peer.stream.n, peer.stream.arrived
+		eof, n, ch := peer.stream.eof, peer.stream.n, peer.stream.arrivedLocked()
 		peer.stream.mu.Unlock()
 		if eof || n > 0 { // with data buffered the peer is listed either way (and may have stopped reading)
 			return

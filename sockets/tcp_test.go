@@ -1618,7 +1618,7 @@ func waitBuffered(t *testing.T, st *stream, n int) {
 	defer deadline.Stop()
 	for {
 		st.mu.Lock()
-		have, ch := st.n, st.arrived
+		have, ch := st.n, st.arrivedLocked()
 		st.mu.Unlock()
 		if have >= n {
 			return

@@ -51,7 +51,7 @@ func (s *Socket) news() <-chan struct{} {
 		s.stream.mu.Lock()
 		defer s.stream.mu.Unlock()
 		s.stream.resumeLocked() // its reader goroutine announces what comes
-		return s.stream.arrived
+		return s.stream.arrivedLocked()
 	}
 	return nil
 }
