@@ -84,13 +84,15 @@ func (st *stream) waitHere(ctx context.Context, d time.Duration) (bool, error) {
 		return true, nil
 	}
 	if st.turn.holder == turnGoroutine {
-		if ok, err := st.takeTurn(ctx, deadline); !ok {
-			return false, err
-		}
+		ok, err := st.takeTurn(ctx, deadline)
 		st.mu.Lock()
-		if st.n > 0 || st.eof { // what the goroutine read before it gave the turn
+		if st.n > 0 || st.eof { // what the goroutine read before it gave the turn, or instead
 			st.mu.Unlock()
 			return true, nil
+		}
+		if !ok {
+			st.mu.Unlock()
+			return false, err
 		}
 	}
 	st.turn.holder = turnCaller
@@ -120,16 +122,17 @@ func (st *stream) waitHere(ctx context.Context, d time.Duration) (bool, error) {
 	return true, nil
 }
 
-// takeTurn asks the reader goroutine for the turn and waits until it is given, ctx is done,
-// the deadline (zero: none) passes or the stream closes; st.mu is held on entry and not on
-// return. It reports whether the caller has the turn.
+// takeTurn asks the reader goroutine for the turn and waits until it is given, data or the end
+// arrives (the goroutine read it first, or has ended), ctx is done, the deadline (zero: none)
+// passes or the stream closes; st.mu is held on entry and not on return. It reports whether
+// the caller has the turn.
 func (st *stream) takeTurn(ctx context.Context, deadline time.Time) (bool, error) {
 	t := &st.turn
 	if !t.want {
 		t.want = true
 		t.given = make(chan struct{})
 	}
-	given := t.given
+	given, arrived := t.given, st.arrivedLocked()
 	if !t.kicked {
 		t.kicked = true
 		st.nc.SetReadDeadline(longAgo)
@@ -142,6 +145,7 @@ func (st *stream) takeTurn(ctx context.Context, deadline time.Time) (bool, error
 		return true, nil
 	case <-ctx.Done():
 		err = ctx.Err()
+	case <-arrived:
 	case <-timerUntil(deadline):
 	case <-st.done:
 		return false, &Error{Kind: Closed, Addr: st.addr}
