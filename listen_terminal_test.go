@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,4 +90,57 @@ func TestTerminalListenerOutputKeepsTheLine(t *testing.T) {
 		t.Fatalf("a stopped handler went on; the screen:\n%s", s.screen())
 	}
 	s.keys("Quit[]", "Enter")
+}
+
+// A conversation with one client at the idle prompt: the evaluator reads its connection
+// itself between inputs (Session.WaitIdle), and an input typed meanwhile, Ctrl-C at the prompt
+// and Ctrl-D still take effect at once.
+func TestTerminalConversationAtTheIdlePrompt(t *testing.T) {
+	tmux := peertest.NeedProgram(t, "tmux") // it drives the interactive terminal
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	socket := filepath.Join(dir, "tmux.sock")
+	s := startTmux(t, tmux, socket, "idle", []string{"HOME=" + dir, "TERM=xterm"}, bin+" --no-history")
+	s.waitFor("In[1]:=")
+	port := freePort(t)
+	s.keys("-l", fmt.Sprintf(`l = SocketListen[%d, WriteString[#SourceSocket, "<" <> #Data <> ">"] &]`, port))
+	s.keys("Enter")
+	s.waitFor("Out[1]= SocketListener[«TCP server")
+
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	trips := func(n int, tag string) {
+		t.Helper()
+		for i := range n {
+			msg := fmt.Sprint(tag, i)
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			if _, err := c.Write([]byte(msg)); err != nil {
+				t.Fatal(err)
+			}
+			got := make([]byte, len(msg)+2)
+			if _, err := io.ReadFull(c, got); err != nil || string(got) != "<"+msg+">" {
+				t.Fatalf("sent %q, read %q (%v)", msg, got, err)
+			}
+		}
+	}
+	trips(30, "a")
+	s.keys("1 + 1", "Enter") // the evaluator is reading the client's connection: it must stop
+	s.waitFor("Out[2]= 2")
+	trips(30, "b")
+	s.keys("-l", "partial")
+	s.keys("C-c")
+	s.keys("2 + 2", "Enter")
+	s.waitFor("Out[3]= 4")
+	trips(30, "c")
+	s.keys("C-d")
+	deadline := time.Now().Add(10 * time.Second)
+	for exec.Command(tmux, "-S", socket, "has-session", "-t", "idle").Run() == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("Ctrl-D did not end the session; the screen:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

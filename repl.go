@@ -76,7 +76,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		idle = r.sess.Wake()
 	}
 	go r.evaluator(idle)
-	defer close(r.evalCh)
+	defer func() {
+		r.interruptIdleWait()
+		close(r.evalCh)
+	}()
 
 	switch {
 	case o.hasCode:
@@ -128,6 +131,8 @@ type repl struct {
 	evalCh      chan job
 	interactive bool                               // a terminal: Ctrl-C aborts the input and the session goes on
 	idleCancel  atomic.Pointer[context.CancelFunc] // stops handlers running while the prompt is idle
+	idleWait    atomic.Pointer[context.CancelFunc] // ends the evaluator's wait at the idle prompt (waitIdleHere)
+	inputComing atomic.Bool                        // an input is being handed to the evaluator
 	showOut     bool                               // print In/Out numbering (terminal, transcript); else bare results
 	echo        bool                               // print In[n]:= and the input (transcript)
 	rec         *recorder                          // --record: the session's inputs and transcript go to files too (record.go)
@@ -159,12 +164,47 @@ func (r *repl) evaluator(idle <-chan struct{}) {
 			}
 			j.reply <- r.sess.Run(j.ctx, j.node, j.src)
 		case <-idle:
-			ctx, cancel := context.WithCancel(r.ctx)
-			r.idleCancel.Store(&cancel)
-			r.sess.RunHandlers(ctx)
-			r.idleCancel.Store(nil)
-			cancel()
+			r.idleHandlers()
+			for r.waitIdleHere() {
+				r.idleHandlers()
+			}
+			r.sess.ReleaseIdle()
 		}
+	}
+}
+
+// idleHandlers runs the handlers of what has arrived while the prompt is idle; Ctrl-C stops
+// the one under way (interruptHandlers).
+func (r *repl) idleHandlers() {
+	ctx, cancel := context.WithCancel(r.ctx)
+	r.idleCancel.Store(&cancel)
+	r.sess.RunHandlers(ctx)
+	r.idleCancel.Store(nil)
+	cancel()
+}
+
+// waitIdleHere waits at the idle prompt for the next message of the conversation the handlers
+// are serving, reading its connection on this goroutine as a Pause would (Session.WaitIdle),
+// so that it wakes the evaluator directly; true when there is news to handle. An input on its
+// way ends the wait (interruptIdleWait): the flag and the cancel function are each set before
+// the other is looked at, so that one side always sees the other.
+func (r *repl) waitIdleHere() bool {
+	ctx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	r.idleWait.Store(&cancel)
+	defer r.idleWait.Store(nil)
+	if r.inputComing.Load() {
+		return false
+	}
+	return r.sess.WaitIdle(ctx)
+}
+
+// interruptIdleWait ends the evaluator's wait at the idle prompt: an input is coming (or the
+// session is ending) and the evaluator must take it.
+func (r *repl) interruptIdleWait() {
+	r.inputComing.Store(true)
+	if cancel := r.idleWait.Load(); cancel != nil {
+		(*cancel)()
 	}
 }
 
@@ -319,6 +359,7 @@ func (r *repl) evaluate(node *grammar.Node, src string) (eval.Result, bool) {
 	defer cancel()
 	reply := make(chan eval.Result, 1)
 	// the evaluator may be busy with handlers (the idle prompt's): Ctrl-C stops those
+	r.interruptIdleWait()
 	for sent := false; !sent; {
 		select {
 		case r.evalCh <- job{ctx: ctx, node: node, src: src, reply: reply}:
@@ -327,6 +368,7 @@ func (r *repl) evaluate(node *grammar.Node, src string) (eval.Result, bool) {
 			r.interruptHandlers()
 		}
 	}
+	r.inputComing.Store(false)
 	interrupted := false
 	for {
 		select {

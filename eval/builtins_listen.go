@@ -800,6 +800,29 @@ func (s *Session) hereSource() *sockets.Socket {
 	return src
 }
 
+// WaitIdle waits between inputs for the next message of the conversation the handlers are
+// serving (the connection a Pause would read itself: hereSource), reading it on the caller's
+// goroutine, the evaluator's; it returns true when news has come (RunHandlers next), false when
+// ctx ends, and false at once when no such conversation goes on. ReleaseIdle gives the
+// connection back to its reader goroutine when the idle waits are over.
+func (s *Session) WaitIdle(ctx context.Context) bool {
+	src := s.hereSource()
+	if src == nil {
+		return false
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if s.async.setCut(cancel) || s.tracePending() { // news that came meanwhile ends the wait
+		cancel()
+	}
+	src.WaitHere(wctx, -1)
+	s.async.setCut(nil)
+	return ctx.Err() == nil && (s.async.any() || s.tracePending())
+}
+
+// ReleaseIdle ends what WaitIdle took: the connection goes back to its reader goroutine.
+func (s *Session) ReleaseIdle() { s.releaseHere() }
+
 // releaseHere gives the connection read here back to its reader goroutine.
 func (s *Session) releaseHere() {
 	if s.here != nil {
