@@ -65,12 +65,12 @@ type stream struct {
 
 func newStream(nc net.Conn, b *budget) *stream {
 	st := &stream{
-		nc:      nc,
-		raw:     rawConnOf(nc),
-		addr:    nc.RemoteAddr().String(),
-		budget:  b,
-		done:    make(chan struct{}),
-		space:   make(chan struct{}, 1),
+		nc:     nc,
+		raw:    rawConnOf(nc),
+		addr:   nc.RemoteAddr().String(),
+		budget: b,
+		done:   make(chan struct{}),
+		space:  make(chan struct{}, 1),
 	}
 	return st
 }
