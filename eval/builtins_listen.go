@@ -589,7 +589,7 @@ func (s *Session) serve(l *listener, src *sockets.Socket) (more bool) {
 	finished = true
 	clear(pieces)
 	l.pieces = pieces[:0]
-	return !src.Closed() && src.Ready()
+	return !src.Closed() && src.Arrived() // what a connection read here holds is found by the next read
 }
 
 // take appends to pieces what has arrived on src, as the pieces its handler gets: each frame

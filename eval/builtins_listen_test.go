@@ -146,6 +146,51 @@ func TestListenPauseServesOneClientHere(t *testing.T) {
 	}
 }
 
+// While a Pause reads a conversation's connection itself, its handlers still see what the same
+// client sends meanwhile when they look (SocketReadyQ), and the client's end is recorded once.
+func TestListenPauseHereHandlersSeeNewData(t *testing.T) {
+	l := newLiveSession(t)
+	port := l.integer(`echo = SocketListen[Automatic, If[#Data == "wait",
+		t0 = AbsoluteTime[]; While[!SocketReadyQ[#SourceSocket] && AbsoluteTime[] - t0 < 10];
+		WriteString[#SourceSocket, If[SocketReadyQ[#SourceSocket], "<ready>", "<nope!>"]],
+		WriteString[#SourceSocket, "<" <> #Data <> ">"]] &]; echo["Socket"]["DestinationPort"]`)
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	read := func(n int) string {
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		got := make([]byte, n)
+		io.ReadFull(c, got)
+		return string(got)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	paused := make(chan struct{})
+	go func() { l.evalCtx(ctx, `Pause[60]`); close(paused) }()
+	for i := range 5 { // the conversation: its connection is read here now
+		msg := fmt.Sprint("a", i)
+		io.WriteString(c, msg)
+		if got := read(len(msg) + 2); got != "<"+msg+">" {
+			t.Fatalf("sent %q, read %q", msg, got)
+		}
+	}
+	io.WriteString(c, "wait")
+	time.Sleep(100 * time.Millisecond)
+	io.WriteString(c, "more")
+	if got := read(7); got != "<ready>" {
+		t.Errorf("the handler looking with SocketReadyQ answered %q", got)
+	}
+	if got := read(6); got != "<more>" {
+		t.Errorf("then %q", got)
+	}
+	c.Close()
+	time.Sleep(200 * time.Millisecond) // the end comes during the Pause
+	stop()
+	<-paused
+	l.want(`Count[echo["Socket"]["Events"], _?(!FreeQ[#, "peer closed"] &)]`, `1`)
+}
+
 // 100 clients each send 1,000 lines to one listened server: the handler counts every line,
 // none lost, none merged.
 func TestListenHundredClientsLoseNoLine(t *testing.T) {

@@ -308,7 +308,9 @@ func (s *Session) Sleep(d time.Duration) {
 			case s.async.any():
 				return false, errNews // its handlers run, and the wait goes on
 			}
-			// what was there was handled already (the end): wait the usual way
+			// what was there was handled already (the end): wait the usual way, the
+			// connection given back so that what comes is announced
+			s.releaseHere()
 		}
 		t := time.NewTimer(d)
 		defer t.Stop()

@@ -50,10 +50,12 @@ var longAgo = time.Unix(1, 0)
 // caller's goroutine rather than waiting for its reader goroutine: the data that comes is
 // kept and announced (to the watcher) as the reader goroutine would, and it wakes the caller
 // directly. The caller keeps the turn to read after it returns: until Resume, or another wait
-// on the socket, nobody reads the connection, so whoever calls WaitHere calls Resume when it
-// stops waiting this way. Other sockets wait as Wait does.
+// on the socket, the connection is read only when someone looks at it (Ready, AtEnd, TryRead
+// read what the system holds, without waiting), so whoever calls WaitHere calls Resume when it
+// stops waiting this way. Other sockets, and connections the runtime cannot read without
+// waiting, wait as Wait does.
 func (s *Socket) WaitHere(ctx context.Context, timeout time.Duration) (bool, error) {
-	if s.stream == nil {
+	if s.stream == nil || s.stream.raw == nil {
 		return s.Wait(ctx, timeout)
 	}
 	st, err := s.streamOrErr()
@@ -105,21 +107,52 @@ func (st *stream) waitHere(ctx context.Context, d time.Duration) (bool, error) {
 	if !stop() {
 		<-fired // its deadline is set: the next read here sets its own, Resume clears it
 	}
-	st.mu.Lock()
-	st.turn.holder = turnIdle
-	st.mu.Unlock()
 	switch {
 	case err == errNoBudget: // others' unread data has used up the budget: wait the usual way
+		st.leaveTurn()
 		st.resume()
 		return st.wait(ctx, timerUntil(deadline))
 	case errors.Is(err, os.ErrDeadlineExceeded):
+		st.leaveTurn()
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
 		return false, nil
 	}
+	// kept before the turn is left: the goroutine, given it back, must not keep what it reads next ahead of this
 	st.arrive(buf, reserved, err)
+	st.leaveTurn()
+	select {
+	case <-st.done:
+		return false, &Error{Kind: Closed, Addr: st.addr}
+	default:
+	}
 	return true, nil
+}
+
+// leaveTurn ends a caller's read: the turn stays with it, idle.
+func (st *stream) leaveTurn() {
+	st.mu.Lock()
+	st.turn.holder = turnIdle
+	st.mu.Unlock()
+}
+
+// pollIdle reads what the system holds for the connection, without waiting, when a caller
+// holds the turn and is not reading: nobody else would, and a look at the connection (Ready,
+// AtEnd, TryRead) must see what has arrived. A caller between its reads here (running the
+// handlers of what it read) so sees new data as it would with the reader goroutine reading.
+func (st *stream) pollIdle() {
+	st.mu.Lock()
+	if st.turn.holder != turnIdle || st.n > 0 || st.eof {
+		st.mu.Unlock()
+		return
+	}
+	st.turn.holder = turnCaller
+	st.mu.Unlock()
+	if buf, reserved, err := st.readNow(); buf != nil || err != nil {
+		st.arrive(buf, reserved, err)
+	}
+	st.leaveTurn()
 }
 
 // takeTurn asks the reader goroutine for the turn and waits until it is given, data or the end
@@ -168,7 +201,7 @@ func timerUntil(deadline time.Time) <-chan time.Time {
 }
 
 // waitTurn is where the reader goroutine gives the turn to a caller that wants it, and waits
-// until it has it back; false when the stream closes first.
+// until it has it back; false when the stream closes first, or the caller met the end.
 func (st *stream) waitTurn() bool {
 	st.mu.Lock()
 	t := &st.turn
@@ -184,10 +217,12 @@ func (st *stream) waitTurn() bool {
 	st.mu.Unlock()
 	select {
 	case <-back:
-		return true
 	case <-st.done:
 		return false
 	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return !st.eof // a caller met the end: there is nothing more to read
 }
 
 // kickedOff is the reader goroutine's answer to a read ended by a deadline in the past: if the

@@ -1,6 +1,7 @@
 package sockets
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -188,5 +189,111 @@ func TestWaitHereSeesTheEnd(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("WaitHere did not end when its socket was closed")
+	}
+}
+
+// The end met by a read here, and the turn given back: the end is recorded once (one event,
+// one entry in the server's list of ended clients, gone when the client is closed).
+func TestWaitHereEndRecordedOnce(t *testing.T) {
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	peer := dialGo(t, srv.Local)
+	acc := acceptedFor(t, srv, peer)
+	ctx := testCtx(t, 10*time.Second)
+	if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil { // the caller has the turn
+		t.Fatalf("WaitHere = %v, %v", ok, err)
+	}
+	time.AfterFunc(20*time.Millisecond, func() { peer.Close() })
+	if ok, err := acc.WaitHere(ctx, 5*time.Second); !ok || err != nil {
+		t.Fatalf("WaitHere for the end = %v, %v", ok, err)
+	}
+	acc.Resume()
+	time.Sleep(100 * time.Millisecond) // time for a goroutine that read on to note the end again
+	ends := 0
+	for _, e := range acc.Events() {
+		if e.What == "peer closed" {
+			ends++
+		}
+	}
+	ended := func() int { srv.lis.mu.Lock(); defer srv.lis.mu.Unlock(); return len(srv.lis.ended) }
+	if ends != 1 || ended() != 1 {
+		t.Errorf("the end was noted %d times, and the server lists %d ended clients; want 1 and 1", ends, ended())
+	}
+	acc.Close()
+	if n := ended(); n != 0 {
+		t.Errorf("after Close the server still lists %d ended clients", n)
+	}
+}
+
+// What a read here brought is kept before the turn is left: a Resume from another goroutine
+// just then cannot let the reader goroutine keep the next bytes first. (The tracer, called as
+// the read here keeps its bytes, holds that moment open.)
+func TestWaitHereKeepsOrderWhenResumed(t *testing.T) {
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	peer := dialGo(t, srv.Local)
+	acc := acceptedFor(t, srv, peer)
+	ctx := testCtx(t, 10*time.Second)
+	if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil { // the caller has the turn
+		t.Fatalf("WaitHere = %v, %v", ok, err)
+	}
+	var first atomic.Bool
+	acc.SetTrace(func(tr TraceRecord) {
+		if tr.Event == nil && first.CompareAndSwap(false, true) {
+			go func() { peer.Write([]byte("B")); time.Sleep(10 * time.Millisecond); acc.Resume() }()
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	peer.Write([]byte("A"))
+	if ok, err := acc.WaitHere(ctx, 5*time.Second); !ok || err != nil {
+		t.Fatalf("WaitHere = %v, %v", ok, err)
+	}
+	if got := string(readN(t, ctx, acc, 2)); got != "AB" {
+		t.Errorf("read %q, want \"AB\"", got)
+	}
+}
+
+// Writers on several goroutines: each write arrives whole, though one may go in two steps
+// (what the socket takes at once, then the rest) while the peer reads slowly.
+func TestConcurrentWritesStayWhole(t *testing.T) {
+	r := newRegistry(t)
+	srv := openServer(t, r, "127.0.0.1")
+	peer := dialGo(t, srv.Local)
+	acc := acceptedFor(t, srv, peer)
+	ctx := testCtx(t, 60*time.Second)
+	const size, blocks, writers = 256 << 10, 10, 4
+	done := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			p := bytes.Repeat([]byte{byte('a' + w)}, size)
+			for range blocks {
+				if err := acc.Write(ctx, p); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	var got []byte
+	buf := make([]byte, 64<<10)
+	for len(got) < size*blocks*writers {
+		peer.SetReadDeadline(time.Now().Add(30 * time.Second))
+		n, err := peer.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, buf[:n]...)
+		time.Sleep(100 * time.Microsecond) // a slow reader: the socket's buffer fills
+	}
+	for range writers {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < len(got); i += size {
+		if block := got[i : i+size]; !bytes.Equal(block, bytes.Repeat(block[:1], size)) {
+			t.Fatalf("the block at %d was cut by another writer's bytes", i)
+		}
 	}
 }

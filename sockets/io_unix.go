@@ -134,5 +134,44 @@ func (st *stream) writeNow(p []byte) (int, error) {
 	if err == nil {
 		err = werr
 	}
+	if err != nil {
+		err = rawio.ConnError(st.nc, "write", err)
+	}
 	return n, err
+}
+
+// readNow reads what the system holds for the connection without waiting, whatever the read
+// deadline (a caller's, or a kick's, may have passed): nil, 0, nil when nothing has arrived or
+// the budget has no room now (the reader goroutine reads it once it has the turn back).
+func (st *stream) readNow() ([]byte, int, error) {
+	if !st.budget.tryTake(readReserve) {
+		return nil, 0, nil
+	}
+	buf := getChunk()
+	var (
+		n    int
+		rerr error
+	)
+	err := st.raw.Control(func(fd uintptr) {
+		for {
+			if n, rerr = rawio.Read(int(fd), buf); rerr != syscall.EINTR {
+				return
+			}
+		}
+	})
+	if err == nil {
+		err = rerr
+	}
+	if err == nil && n > 0 {
+		return buf[:n], readReserve, nil
+	}
+	putChunk(buf)
+	st.budget.give(readReserve)
+	switch {
+	case err == syscall.EAGAIN:
+		return nil, 0, nil
+	case err == nil:
+		return nil, 0, io.EOF
+	}
+	return nil, 0, err
 }

@@ -49,6 +49,8 @@ type stream struct {
 	// the cap wait forever. The data is the session's own, and the shared budget still bounds it.
 	sessionPeer atomic.Bool
 
+	wmu sync.Mutex // held by a write (write)
+
 	mu      sync.Mutex
 	q       chunkQueue // arrived and not yet taken; q.front().b[head:] is next
 	head    int
@@ -123,7 +125,7 @@ func (st *stream) arrive(buf []byte, reserved int, err error) bool {
 		held = st.keepLocked(buf)
 	}
 	var onEnd func()
-	if err != nil {
+	if err != nil && !st.eof { // recorded once (a caller reading here may have met it first)
 		st.eof = true
 		if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 			st.err = err
@@ -348,6 +350,10 @@ func (st *stream) write(ctx context.Context, p []byte) error {
 		return &Error{Kind: Closed, Addr: st.addr}
 	default:
 	}
+	// one write at a time: one that goes in two steps (what the socket takes now, then the
+	// rest) is not split by another
+	st.wmu.Lock()
+	defer st.wmu.Unlock()
 	st.traceData(true, p) // before the bytes leave: the peer's answer is traced after it
 	n, err := st.writeNow(p)
 	if err != nil || n == len(p) {

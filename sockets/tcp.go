@@ -152,6 +152,7 @@ func awaitPeerEnd(peer *Socket) {
 	defer timeout.Stop()
 	for {
 		peer.stream.mu.Lock()
+		peer.stream.resumeLocked() // its reader goroutine sees the end
 		eof, n, ch := peer.stream.eof, peer.stream.n, peer.stream.arrivedLocked()
 		peer.stream.mu.Unlock()
 		if eof || n > 0 { // with data buffered the peer is listed either way (and may have stopped reading)
@@ -408,6 +409,7 @@ func (s *Socket) TryRead(max int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.pollIdle()
 	return st.take(max)
 }
 
@@ -453,6 +455,20 @@ func (s *Socket) Ready() bool {
 	if s.stream == nil || s.Closed() {
 		return false
 	}
+	s.stream.pollIdle()
+	n, _ := s.stream.Buffered()
+	return n > 0
+}
+
+// Arrived is Ready without reading the connection when a caller holds its turn (WaitHere):
+// what the system holds is then that caller's next read.
+func (s *Socket) Arrived() bool {
+	if s.stream == nil {
+		return s.Ready()
+	}
+	if s.Closed() {
+		return false
+	}
 	n, _ := s.stream.Buffered()
 	return n > 0
 }
@@ -462,6 +478,7 @@ func (s *Socket) AtEnd() bool {
 	if s.stream == nil {
 		return false
 	}
+	s.stream.pollIdle()
 	n, eof := s.stream.Buffered()
 	return eof && n == 0
 }

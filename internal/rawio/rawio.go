@@ -10,5 +10,5 @@
 // time a round trip with ordinary calls, 1.0 and 32 with these (Python's server: 1.0 and 24).
 //
 // Large transfers (more than 64 KiB at once) still use ordinary calls, and elsewhere than on
-// Linux every call is an ordinary one.
+// Linux, or under the race detector, every call is an ordinary one.
 package rawio

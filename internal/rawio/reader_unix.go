@@ -52,18 +52,37 @@ func (r *reader) Read(p []byte) (int, error) {
 			return true
 		}
 	})
-	var op *net.OpError
 	switch {
 	case err != nil:
-		if errors.As(err, &op) {
-			op.Op = "read" // the net package says "raw-read"
-		}
-		return 0, err
+		return 0, ConnError(r.c, "read", err)
 	case rerr != nil:
-		return 0, &net.OpError{Op: "read", Net: r.c.LocalAddr().Network(), Source: r.c.LocalAddr(),
-			Addr: r.c.RemoteAddr(), Err: os.NewSyscallError("read", rerr)}
+		return 0, ConnError(r.c, "read", rerr)
 	case n == 0:
 		return 0, io.EOF
 	}
 	return n, nil
+}
+
+// ConnError words an error of a read or write (op) on c as the net package's Read and Write do
+// ("read tcp 127.0.0.1:5555->127.0.0.1:40000: read: connection reset by peer"): a system
+// call's error number gets the connection's addresses, and the net package's own errors for
+// raw access ("raw-read") get the plain operation's name.
+func ConnError(c net.Conn, op string, err error) error {
+	var ne *net.OpError
+	if errors.As(err, &ne) {
+		ne.Op = op
+		return err
+	}
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return err
+	}
+	ne = &net.OpError{Op: op, Net: "tcp", Err: os.NewSyscallError(op, errno)}
+	if a := c.LocalAddr(); a != nil {
+		ne.Net, ne.Source = a.Network(), a
+	}
+	if a := c.RemoteAddr(); a != nil {
+		ne.Addr = a
+	}
+	return ne
 }
