@@ -607,7 +607,7 @@ func (l *listener) take(src *sockets.Socket, pieces []piece, max int) []piece {
 		l.msgs = msgs[:0]
 		return pieces
 	}
-	data, err := src.TryRead(maxMessage)
+	data, err := src.TryReadArrived(maxMessage) // a connection read here: its next read finds the rest
 	if errors.Is(err, io.EOF) || err != nil && data == nil {
 		if rest := l.partial[src]; len(rest) > 0 { // the end finishes the last record
 			delete(l.partial, src)
@@ -789,7 +789,7 @@ var errNews = errors.New("news")
 // its reader goroutine.
 func (s *Session) hereSource() *sockets.Socket {
 	src := s.served
-	if !s.twice || src == nil || !src.Stream() || s.inHandler || s.async.any() || src.Closed() || src.AtEnd() || s.listenerFor(src) == nil {
+	if !s.twice || src == nil || !src.Stream() || s.inHandler || s.async.any() || src.Closed() || s.listenerFor(src) == nil {
 		s.releaseHere()
 		return nil
 	}

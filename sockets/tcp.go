@@ -413,6 +413,20 @@ func (s *Socket) TryRead(max int) ([]byte, error) {
 	return st.take(max)
 }
 
+// TryReadArrived is TryRead without reading the connection when a caller holds its turn
+// (WaitHere): what the system holds is then that caller's next read. For the caller itself,
+// taking what its reads brought.
+func (s *Socket) TryReadArrived(max int) ([]byte, error) {
+	if s.stream == nil {
+		return s.TryRead(max)
+	}
+	st, err := s.streamOrErr()
+	if err != nil {
+		return nil, err
+	}
+	return st.take(max)
+}
+
 // Unread puts data back in front of what has arrived: a read that was interrupted, or that
 // stopped at its terminator, returns what it did not use.
 func (s *Socket) Unread(data []byte) {
