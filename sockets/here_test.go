@@ -6,11 +6,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 )
+
+// acceptedPair is a server of this registry's, a plain Go peer connected to it, and the
+// socket the server accepted for that peer.
+func acceptedPair(t *testing.T) (srv *Socket, peer *net.TCPConn, acc *Socket) {
+	t.Helper()
+	srv = openServer(t, newRegistry(t), "127.0.0.1")
+	peer = dialGo(t, srv.Local)
+	return srv, peer, acceptedFor(t, srv, peer)
+}
 
 // hereHolder is who reads st now (the turn's holder).
 func hereHolder(st *stream) int {
@@ -22,10 +32,7 @@ func hereHolder(st *stream) int {
 // A round trip read here: WaitHere takes the turn from the reader goroutine, reads what the
 // peer sends on the caller's goroutine, keeps it and tells the watcher, as the goroutine does.
 func TestWaitHereReadsOnTheCaller(t *testing.T) {
-	r := newRegistry(t)
-	srv := openServer(t, r, "127.0.0.1")
-	peer := dialGo(t, srv.Local)
-	acc := acceptedFor(t, srv, peer)
+	_, peer, acc := acceptedPair(t)
 	var told atomic.Int32
 	acc.Watch(func(*Socket) { told.Add(1) })
 	ctx := testCtx(t, 10*time.Second)
@@ -74,10 +81,7 @@ func TestWaitHereReadsOnTheCaller(t *testing.T) {
 // Any other wait on the connection gives the turn back: a read that waits the usual way after
 // WaitHere sees what comes (it would wait forever if nobody read the connection).
 func TestWaitHereOtherWaitsResume(t *testing.T) {
-	r := newRegistry(t)
-	srv := openServer(t, r, "127.0.0.1")
-	peer := dialGo(t, srv.Local)
-	acc := acceptedFor(t, srv, peer)
+	_, peer, acc := acceptedPair(t)
 	ctx := testCtx(t, 10*time.Second)
 	for _, how := range []string{"Read", "Wait", "WaitAny"} {
 		if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil {
@@ -111,10 +115,7 @@ func TestWaitHereOtherWaitsResume(t *testing.T) {
 // The turn changes hands many times while a peer sends without pause: every byte arrives, in
 // order, whoever read it.
 func TestWaitHereLosesNothing(t *testing.T) {
-	r := newRegistry(t)
-	srv := openServer(t, r, "127.0.0.1")
-	peer := dialGo(t, srv.Local)
-	acc := acceptedFor(t, srv, peer)
+	_, peer, acc := acceptedPair(t)
 	ctx := testCtx(t, 30*time.Second)
 	const n = 20000
 	go func() {
@@ -160,10 +161,7 @@ func TestWaitHereLosesNothing(t *testing.T) {
 // The peer's end, met by a read here, is the end as the goroutine reports it: the server
 // forgets the client, and a closed connection ends a wait here at once.
 func TestWaitHereSeesTheEnd(t *testing.T) {
-	r := newRegistry(t)
-	srv := openServer(t, r, "127.0.0.1")
-	peer := dialGo(t, srv.Local)
-	acc := acceptedFor(t, srv, peer)
+	srv, peer, acc := acceptedPair(t)
 	ctx := testCtx(t, 10*time.Second)
 	if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil { // the caller has the turn
 		t.Fatalf("WaitHere = %v, %v", ok, err)
@@ -195,10 +193,7 @@ func TestWaitHereSeesTheEnd(t *testing.T) {
 // The end met by a read here, and the turn given back: the end is recorded once (one event,
 // one entry in the server's list of ended clients, gone when the client is closed).
 func TestWaitHereEndRecordedOnce(t *testing.T) {
-	r := newRegistry(t)
-	srv := openServer(t, r, "127.0.0.1")
-	peer := dialGo(t, srv.Local)
-	acc := acceptedFor(t, srv, peer)
+	srv, peer, acc := acceptedPair(t)
 	ctx := testCtx(t, 10*time.Second)
 	if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil { // the caller has the turn
 		t.Fatalf("WaitHere = %v, %v", ok, err)
@@ -229,10 +224,7 @@ func TestWaitHereEndRecordedOnce(t *testing.T) {
 // just then cannot let the reader goroutine keep the next bytes first. (The tracer, called as
 // the read here keeps its bytes, holds that moment open.)
 func TestWaitHereKeepsOrderWhenResumed(t *testing.T) {
-	r := newRegistry(t)
-	srv := openServer(t, r, "127.0.0.1")
-	peer := dialGo(t, srv.Local)
-	acc := acceptedFor(t, srv, peer)
+	_, peer, acc := acceptedPair(t)
 	ctx := testCtx(t, 10*time.Second)
 	if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil { // the caller has the turn
 		t.Fatalf("WaitHere = %v, %v", ok, err)
@@ -256,10 +248,7 @@ func TestWaitHereKeepsOrderWhenResumed(t *testing.T) {
 // Writers on several goroutines: each write arrives whole, though one may go in two steps
 // (what the socket takes at once, then the rest) while the peer reads slowly.
 func TestConcurrentWritesStayWhole(t *testing.T) {
-	r := newRegistry(t)
-	srv := openServer(t, r, "127.0.0.1")
-	peer := dialGo(t, srv.Local)
-	acc := acceptedFor(t, srv, peer)
+	_, peer, acc := acceptedPair(t)
 	ctx := testCtx(t, 60*time.Second)
 	const size, blocks, writers = 256 << 10, 10, 4
 	done := make(chan error, writers)
