@@ -26,9 +26,11 @@ import (
 //	top of its loop (waitTurn) and waits until it is back.
 //	turnCaller: a caller reads (WaitHere), keeping what it reads as the goroutine would.
 //	turnIdle: the caller that took the turn does not read now (it runs the handlers of what it
-//	read, and will read again); nobody reads. Resume, or any other wait on the connection,
-//	gives the turn back to the goroutine, so that data that comes is buffered and announced
-//	while nobody reads here.
+//	read, and will read again); nobody waits on the connection, and a look at it (Ready,
+//	AtEnd, TryRead: pollIdle) reads what the system holds without waiting. Resume, or any
+//	other wait on the connection, gives the turn back to the goroutine, so that data that
+//	comes is buffered and announced while nobody reads here. A goroutine given back a
+//	connection whose end a caller met stops.
 type turn struct {
 	holder int
 	want   bool          // a caller waits for the goroutine to give it the turn
