@@ -760,14 +760,10 @@ func (s *Session) waitSafely(d time.Duration, wait func(ctx context.Context, d t
 				left = 0
 			}
 		}
-		ctx, cancel := context.WithCancel(s.ctx)
-		if s.async.setCut(cancel) || s.tracePending() { // trace: lines came meanwhile
-			cancel()
-		}
+		ctx, done := s.cutContext(s.ctx)
 		ok, err := wait(ctx, left)
-		s.async.setCut(nil)
-		cancel()
-		if err != nil && s.ctx.Err() == nil && (ctx.Err() != nil || err == errNews) && !s.stopping() {
+		done()
+		if err != nil && s.ctx.Err() == nil && ctx.Err() != nil && !s.stopping() {
 			continue // news: handle it, then wait on
 		}
 		if !s.inHandler {
@@ -777,8 +773,18 @@ func (s *Session) waitSafely(d time.Duration, wait func(ctx context.Context, d t
 	}
 }
 
-// errNews ends a wait of waitSafely's for news that the wait found itself (WaitHere).
-var errNews = errors.New("news")
+// cutContext is a child of parent that news ends (a listener's, or trace lines to print), at
+// once when news is there already; done uninstalls it.
+func (s *Session) cutContext(parent context.Context) (ctx context.Context, done func()) {
+	ctx, cancel := context.WithCancel(parent)
+	if s.async.setCut(cancel) || s.tracePending() { // trace: lines came meanwhile
+		cancel()
+	}
+	return ctx, func() {
+		s.async.setCut(nil)
+		cancel()
+	}
+}
 
 // hereSource is the connection that a Pause with listeners reads itself (WaitHere), or nil:
 // the TCP connection whose news the handlers served last, twice running, while no other news
@@ -810,13 +816,9 @@ func (s *Session) WaitIdle(ctx context.Context) bool {
 	if src == nil {
 		return false
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if s.async.setCut(cancel) || s.tracePending() { // news that came meanwhile ends the wait
-		cancel()
-	}
+	wctx, done := s.cutContext(ctx)
 	src.WaitHere(wctx, -1)
-	s.async.setCut(nil)
+	done()
 	return ctx.Err() == nil && (s.async.any() || s.tracePending())
 }
 

@@ -306,7 +306,8 @@ func (s *Session) Sleep(d time.Duration) {
 			case !arrived:
 				return err == nil, err
 			case s.async.any():
-				return false, errNews // its handlers run, and the wait goes on
+				// announced, which ended ctx (cutContext): its handlers run, and the wait goes on
+				return false, ctx.Err()
 			}
 			// what was there was handled already (the end): wait the usual way, the
 			// connection given back so that what comes is announced

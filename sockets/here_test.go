@@ -22,6 +22,27 @@ func acceptedPair(t *testing.T) (srv *Socket, peer *net.TCPConn, acc *Socket) {
 	return srv, peer, acceptedFor(t, srv, peer)
 }
 
+// holdTurn has the caller take acc's turn: a wait here that nothing ends but its timeout.
+func holdTurn(t *testing.T, ctx context.Context, acc *Socket) {
+	t.Helper()
+	if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil {
+		t.Fatalf("WaitHere = %v, %v", ok, err)
+	}
+	if h := hereHolder(acc.stream); h != turnIdle {
+		t.Fatalf("after WaitHere the turn is with %d, not the caller (idle)", h)
+	}
+}
+
+// endReadHere has the peer close while the caller reads acc here, and the caller meet the end.
+func endReadHere(t *testing.T, ctx context.Context, peer net.Conn, acc *Socket) {
+	t.Helper()
+	holdTurn(t, ctx, acc)
+	time.AfterFunc(20*time.Millisecond, func() { peer.Close() })
+	if ok, err := acc.WaitHere(ctx, 5*time.Second); !ok || err != nil {
+		t.Fatalf("WaitHere for the end = %v, %v", ok, err)
+	}
+}
+
 // hereHolder is who reads st now (the turn's holder).
 func hereHolder(st *stream) int {
 	st.mu.Lock()
@@ -84,12 +105,7 @@ func TestWaitHereOtherWaitsResume(t *testing.T) {
 	_, peer, acc := acceptedPair(t)
 	ctx := testCtx(t, 10*time.Second)
 	for _, how := range []string{"Read", "Wait", "WaitAny"} {
-		if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil {
-			t.Fatalf("%s: WaitHere = %v, %v", how, ok, err)
-		}
-		if h := hereHolder(acc.stream); h != turnIdle {
-			t.Fatalf("%s: the caller does not hold the turn (%d)", how, h)
-		}
+		holdTurn(t, ctx, acc)
 		time.AfterFunc(20*time.Millisecond, func() { fmt.Fprint(peer, how) })
 		switch how {
 		case "Read":
@@ -163,13 +179,7 @@ func TestWaitHereLosesNothing(t *testing.T) {
 func TestWaitHereSeesTheEnd(t *testing.T) {
 	srv, peer, acc := acceptedPair(t)
 	ctx := testCtx(t, 10*time.Second)
-	if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil { // the caller has the turn
-		t.Fatalf("WaitHere = %v, %v", ok, err)
-	}
-	time.AfterFunc(20*time.Millisecond, func() { peer.Close() })
-	if ok, err := acc.WaitHere(ctx, 5*time.Second); !ok || err != nil {
-		t.Fatalf("WaitHere for the end = %v, %v", ok, err)
-	}
+	endReadHere(t, ctx, peer, acc)
 	if !acc.AtEnd() {
 		t.Error("not at the end after the peer closed")
 	}
@@ -195,13 +205,7 @@ func TestWaitHereSeesTheEnd(t *testing.T) {
 func TestWaitHereEndRecordedOnce(t *testing.T) {
 	srv, peer, acc := acceptedPair(t)
 	ctx := testCtx(t, 10*time.Second)
-	if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil { // the caller has the turn
-		t.Fatalf("WaitHere = %v, %v", ok, err)
-	}
-	time.AfterFunc(20*time.Millisecond, func() { peer.Close() })
-	if ok, err := acc.WaitHere(ctx, 5*time.Second); !ok || err != nil {
-		t.Fatalf("WaitHere for the end = %v, %v", ok, err)
-	}
+	endReadHere(t, ctx, peer, acc)
 	acc.Resume()
 	time.Sleep(100 * time.Millisecond) // time for a goroutine that read on to note the end again
 	ends := 0
@@ -226,9 +230,7 @@ func TestWaitHereEndRecordedOnce(t *testing.T) {
 func TestWaitHereKeepsOrderWhenResumed(t *testing.T) {
 	_, peer, acc := acceptedPair(t)
 	ctx := testCtx(t, 10*time.Second)
-	if ok, err := acc.WaitHere(ctx, 200*time.Millisecond); ok || err != nil { // the caller has the turn
-		t.Fatalf("WaitHere = %v, %v", ok, err)
-	}
+	holdTurn(t, ctx, acc)
 	var first atomic.Bool
 	acc.SetTrace(func(tr TraceRecord) {
 		if tr.Event == nil && first.CompareAndSwap(false, true) {

@@ -4,14 +4,13 @@ package sockets
 
 import (
 	"io"
-	"net"
 	"syscall"
 
 	"github.com/socketrepl/socketrepl/internal/rawio"
 )
 
-// readChunk reads what has arrived on the connection into a pooled chunk, returning it with the bytes of
-// the budget reserved for it (readReserve, or 0 with no data). It borrows the chunk and
+// readChunk reads what has arrived on the connection into a pooled chunk, returning it with
+// the bytes of the budget reserved for it (readReserve, or 0 with no data). It borrows the chunk and
 // reserves the budget only once the connection is readable, so that ten thousand idle
 // connections hold no buffers. empty (whether the stream's buffer is empty) is for readers
 // that cannot peek; this one can.
@@ -56,12 +55,7 @@ func (st *stream) readChunk(empty bool) ([]byte, int, error) {
 			return true
 		}
 		buf = getChunk()
-		for {
-			n, rerr = rawio.Read(int(fd), buf)
-			if rerr != syscall.EINTR {
-				break
-			}
-		}
+		n, rerr = rawio.Read(int(fd), buf)
 		if rerr == syscall.EAGAIN {
 			putChunk(buf)
 			buf = nil
@@ -96,50 +90,6 @@ func (st *stream) readChunk(empty bool) ([]byte, int, error) {
 	return buf[:n], readReserve, nil
 }
 
-// rawConnOf is c's file descriptor access, or nil when c has none (the stream then reads and
-// writes through the net package).
-func rawConnOf(c net.Conn) syscall.RawConn {
-	if sc, ok := c.(syscall.Conn); ok {
-		if raw, err := sc.SyscallConn(); err == nil {
-			return raw
-		}
-	}
-	return nil
-}
-
-// writeNow writes what of p the socket's buffer takes without waiting, and says how much that
-// was: the write of a message that fits costs one system call and no wait in the poller.
-func (st *stream) writeNow(p []byte) (int, error) {
-	if st.raw == nil {
-		return 0, nil
-	}
-	n := 0
-	var werr error
-	err := st.raw.Write(func(fd uintptr) bool {
-		for n < len(p) {
-			k, err := rawio.Write(int(fd), p[n:])
-			if err == syscall.EINTR {
-				continue
-			}
-			if err != nil {
-				if err != syscall.EAGAIN {
-					werr = err
-				}
-				break
-			}
-			n += k
-		}
-		return true // never wait for room here: the caller does, watching its context
-	})
-	if err == nil {
-		err = werr
-	}
-	if err != nil {
-		err = rawio.ConnError(st.nc, "write", err)
-	}
-	return n, err
-}
-
 // readNow reads what the system holds for the connection without waiting, whatever the read
 // deadline (a caller's, or a kick's, may have passed): nil, 0, nil when nothing has arrived or
 // the budget has no room now (the reader goroutine reads it once it has the turn back).
@@ -152,13 +102,7 @@ func (st *stream) readNow() ([]byte, int, error) {
 		n    int
 		rerr error
 	)
-	err := st.raw.Control(func(fd uintptr) {
-		for {
-			if n, rerr = rawio.Read(int(fd), buf); rerr != syscall.EINTR {
-				return
-			}
-		}
-	})
+	err := st.raw.Control(func(fd uintptr) { n, rerr = rawio.Read(int(fd), buf) })
 	if err == nil {
 		err = rerr
 	}

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/socketrepl/socketrepl/internal/rawio"
 )
 
 // Memory bounds. A connection's reader stops reading when its buffer holds perConnBuffered
@@ -38,9 +40,10 @@ const (
 // read can wait for data, give up on Ctrl-C without losing any, and ask whether data is there.
 type stream struct {
 	nc     net.Conn
-	raw    syscall.RawConn // nc's file descriptor access (nil: none; see io_unix.go)
-	addr   string          // the peer, for errors
-	sock   *Socket         // the socket it belongs to (nil in some tests): its trace and its events
+	raw    syscall.RawConn  // nc's file descriptor access (nil: none: it reads through the net package)
+	now    *rawio.NowWriter // writes what the socket takes without waiting (nil: none)
+	addr   string           // the peer, for errors
+	sock   *Socket          // the socket it belongs to (nil in some tests): its trace and its events
 	budget *budget
 	done   chan struct{} // closed by close
 	// sessionPeer is set when the other end is a socket of the same registry. Such a stream is
@@ -68,7 +71,8 @@ type stream struct {
 func newStream(nc net.Conn, b *budget) *stream {
 	st := &stream{
 		nc:     nc,
-		raw:    rawConnOf(nc),
+		raw:    rawio.RawConn(nc),
+		now:    rawio.NewNowWriter(nc),
 		addr:   nc.RemoteAddr().String(),
 		budget: b,
 		done:   make(chan struct{}),
@@ -354,8 +358,11 @@ func (st *stream) write(ctx context.Context, p []byte) error {
 	// rest) is not split by another
 	st.wmu.Lock()
 	defer st.wmu.Unlock()
-	st.traceData(true, p) // before the bytes leave: the peer's answer is traced after it
-	n, err := st.writeNow(p)
+	st.traceData(true, p)     // before the bytes leave: the peer's answer is traced after it
+	n, err := st.now.Write(p) // what the socket takes at once: one system call, no wait
+	if err != nil {
+		err = rawio.ConnError(st.nc, "write", err)
+	}
 	if err != nil || n == len(p) {
 		return netError(context.Background(), st.addr, err)
 	}

@@ -7,8 +7,8 @@ import (
 	"unsafe"
 )
 
-// Read is read(2) on a non-blocking descriptor; a raw system call up to rawMax bytes.
-func Read(fd int, p []byte) (int, error) {
+// read1 is one read(2); a raw system call up to rawMax bytes.
+func read1(fd int, p []byte) (int, error) {
 	switch {
 	case len(p) == 0:
 		return 0, nil
@@ -22,8 +22,8 @@ func Read(fd int, p []byte) (int, error) {
 	return int(n), nil
 }
 
-// Write is write(2) on a non-blocking descriptor; a raw system call up to rawMax bytes.
-func Write(fd int, p []byte) (int, error) {
+// write1 is one write(2); a raw system call up to rawMax bytes.
+func write1(fd int, p []byte) (int, error) {
 	switch {
 	case len(p) == 0:
 		return 0, nil

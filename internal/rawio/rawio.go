@@ -12,3 +12,34 @@
 // Large transfers (more than 64 KiB at once) still use ordinary calls, and elsewhere than on
 // Linux, or under the race detector, every call is an ordinary one.
 package rawio
+
+import (
+	"errors"
+	"net"
+	"os"
+	"syscall"
+)
+
+// ConnError words an error of a read or write (op) on c as the net package's Read and Write do
+// ("read tcp 127.0.0.1:5555->127.0.0.1:40000: read: connection reset by peer"): a system
+// call's error number gets the connection's addresses, and the net package's own errors for
+// raw access ("raw-read") get the plain operation's name.
+func ConnError(c net.Conn, op string, err error) error {
+	var ne *net.OpError
+	if errors.As(err, &ne) {
+		ne.Op = op
+		return err
+	}
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return err
+	}
+	ne = &net.OpError{Op: op, Net: "tcp", Err: os.NewSyscallError(op, errno)}
+	if a := c.LocalAddr(); a != nil {
+		ne.Net, ne.Source = a.Network(), a
+	}
+	if a := c.RemoteAddr(); a != nil {
+		ne.Addr = a
+	}
+	return ne
+}

@@ -3,10 +3,8 @@
 package rawio
 
 import (
-	"errors"
 	"io"
 	"net"
-	"os"
 	"syscall"
 )
 
@@ -14,12 +12,8 @@ import (
 // own Read would be, its deadlines applying as they do there; it gives c itself when c is not
 // a socket of the system's.
 func NewReader(c net.Conn) io.Reader {
-	sc, ok := c.(syscall.Conn)
-	if !ok {
-		return c
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
+	rc := RawConn(c)
+	if rc == nil {
 		return c
 	}
 	return &reader{c: c, rc: rc}
@@ -41,16 +35,8 @@ func (r *reader) Read(p []byte) (int, error) {
 		rerr error
 	)
 	err := r.rc.Read(func(fd uintptr) bool {
-		for {
-			n, rerr = Read(int(fd), p)
-			switch rerr {
-			case syscall.EINTR:
-				continue
-			case syscall.EAGAIN:
-				return false // wait until readable
-			}
-			return true
-		}
+		n, rerr = Read(int(fd), p)
+		return rerr != syscall.EAGAIN // EAGAIN: wait until readable
 	})
 	switch {
 	case err != nil:
@@ -61,28 +47,4 @@ func (r *reader) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	return n, nil
-}
-
-// ConnError words an error of a read or write (op) on c as the net package's Read and Write do
-// ("read tcp 127.0.0.1:5555->127.0.0.1:40000: read: connection reset by peer"): a system
-// call's error number gets the connection's addresses, and the net package's own errors for
-// raw access ("raw-read") get the plain operation's name.
-func ConnError(c net.Conn, op string, err error) error {
-	var ne *net.OpError
-	if errors.As(err, &ne) {
-		ne.Op = op
-		return err
-	}
-	var errno syscall.Errno
-	if !errors.As(err, &errno) {
-		return err
-	}
-	ne = &net.OpError{Op: op, Net: "tcp", Err: os.NewSyscallError(op, errno)}
-	if a := c.LocalAddr(); a != nil {
-		ne.Net, ne.Source = a.Network(), a
-	}
-	if a := c.RemoteAddr(); a != nil {
-		ne.Addr = a
-	}
-	return ne
 }

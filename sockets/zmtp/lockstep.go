@@ -7,6 +7,8 @@ import (
 	"os"
 	"slices"
 	"time"
+
+	"github.com/socketrepl/socketrepl/internal/rawio"
 )
 
 // Lockstep connections (Config.Lockstep: REQ and REP). A round trip through the connection's
@@ -45,7 +47,7 @@ import (
 // Commands met by a caller are handled as the reader goroutine handles them (a PING's PONG
 // goes through the writer), and what it decodes is queued within the high-water marks.
 type lockstep struct {
-	w *nowWriter // nil where the connection cannot write without waiting
+	w *rawio.NowWriter // nil where the connection cannot write without waiting
 
 	turn   int
 	parked bool          // the reader goroutine waits for bytes at the top of its loop
@@ -78,7 +80,7 @@ const idleReturn = 50 * time.Millisecond
 var longAgo = time.Unix(1, 0)
 
 func newLockstep(raw net.Conn) *lockstep {
-	return &lockstep{w: newNowWriter(raw), given: make(chan struct{}, 1), back: make(chan struct{}, 1)}
+	return &lockstep{w: rawio.NewNowWriter(raw), given: make(chan struct{}, 1), back: make(chan struct{}, 1)}
 }
 
 // ---------------------------------------------------------------- writing
@@ -104,7 +106,7 @@ func (c *Conn) inline(msg outMsg) {
 	for i, f := range msg.frames {
 		buf = AppendFrame(buf, f, i < len(msg.frames)-1)
 	}
-	n, err := c.ls.w.write(buf)
+	n, err := c.ls.w.Write(buf)
 	var rest []byte
 	if err == nil && n < len(buf) {
 		rest = append([]byte(nil), buf[n:]...)
