@@ -763,7 +763,7 @@ func (s *Session) waitSafely(d time.Duration, wait func(ctx context.Context, d t
 		ctx, done := s.cutContext(s.ctx)
 		ok, err := wait(ctx, left)
 		done()
-		if err != nil && s.ctx.Err() == nil && ctx.Err() != nil && !s.stopping() {
+		if err != nil && s.ctx.Err() == nil && (ctx.Err() != nil || err == errNews) && !s.stopping() {
 			continue // news: handle it, then wait on
 		}
 		if !s.inHandler {
@@ -772,6 +772,10 @@ func (s *Session) waitSafely(d time.Duration, wait func(ctx context.Context, d t
 		return ok, err
 	}
 }
+
+// errNews ends a wait of waitSafely's for news that the wait found itself (WaitHere). Not
+// ctx's error: the announcement that cancels ctx may not have done so yet.
+var errNews = errors.New("news")
 
 // cutContext is a child of parent that news ends (a listener's, or trace lines to print), at
 // once when news is there already; done uninstalls it.

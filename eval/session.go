@@ -306,8 +306,7 @@ func (s *Session) Sleep(d time.Duration) {
 			case !arrived:
 				return err == nil, err
 			case s.async.any():
-				// announced, which ended ctx (cutContext): its handlers run, and the wait goes on
-				return false, ctx.Err()
+				return false, errNews // its handlers run, and the wait goes on
 			}
 			// what was there was handled already (the end): wait the usual way, the
 			// connection given back so that what comes is announced
